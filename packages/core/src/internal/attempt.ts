@@ -1,0 +1,99 @@
+/**
+ * One HTTP attempt, reduced to what the retry loop needs to decide: it never fails, it reports.
+ */
+import type * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { DeleteTokenResponse, type VercelErrorDetail, VercelErrorBody } from "../Schemas.js"
+import { type Clocks, clocks } from "./hints.js"
+import { describeTransportFailure, type TransportFailure } from "./transport.js"
+
+/** The server answered with a status and, where it could be read, a body. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly clocks: Clocks
+  readonly requestId: string | undefined
+  readonly detail: VercelErrorDetail | undefined
+  readonly excerpt: string
+}
+
+export type Outcome =
+  | { readonly _tag: "Deleted"; readonly tokenId: string; readonly answer: Answer }
+  /** Any answer but a well-formed 2xx. */
+  | { readonly _tag: "Answered"; readonly answer: Answer; readonly bodyOk: boolean }
+  | { readonly _tag: "TransportFailed"; readonly failure: TransportFailure }
+  | { readonly _tag: "TimedOut"; readonly afterHeaders: boolean }
+
+const excerptLength = 200
+
+/** A body excerpt fit for an error message: short, single-line, with anything bearer-shaped removed. */
+export const excerpt = (text: string): string => {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/Bearer\s+\S+/gi, "Bearer <redacted>")
+  return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const decodeDeleted = Schema.decodeUnknownEither(DeleteTokenResponse)
+const decodeErrorBody = Schema.decodeUnknownOption(VercelErrorBody)
+
+const read = (response: HttpClientResponse.HttpClientResponse, now: number): Effect.Effect<Outcome> =>
+  Effect.map(Effect.either(response.text), (body) => {
+    const text = Either.getOrElse(body, () => "")
+    const json = parseJson(text)
+    const answer: Answer = {
+      status: response.status,
+      headers: response.headers,
+      clocks: clocks(response.headers, now),
+      requestId: response.headers["x-vercel-id"],
+      detail: Option.getOrUndefined(
+        Option.flatMap(decodeErrorBody(json), (errorBody) => Option.fromNullable(errorBody.error ?? errorBody.err))
+      ),
+      excerpt: Either.isLeft(body) ? "(the body could not be read in full)" : excerpt(text)
+    }
+    if (response.status >= 200 && response.status < 300 && Either.isRight(body)) {
+      const decoded = decodeDeleted(json)
+      if (Either.isRight(decoded)) return { _tag: "Deleted", tokenId: decoded.right.tokenId, answer }
+    }
+    return { _tag: "Answered", answer, bodyOk: Either.isRight(body) }
+  })
+
+/**
+ * Sends `request` once, with `timeout` covering everything from sending to the last byte of the body.
+ */
+export const send = (
+  client: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  timeout: Duration.Duration
+): Effect.Effect<Outcome> => {
+  let afterHeaders = false
+  return client.execute(request).pipe(
+    Effect.flatMap((response) => {
+      afterHeaders = true
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => read(response, now))
+    }),
+    Effect.timeoutTo({
+      duration: timeout,
+      onSuccess: (outcome): Outcome => outcome,
+      onTimeout: (): Outcome => ({ _tag: "TimedOut", afterHeaders })
+    }),
+    Effect.catchAll((error: HttpClientError.HttpClientError) =>
+      Effect.succeed<Outcome>({ _tag: "TransportFailed", failure: describeTransportFailure(error) })
+    )
+  )
+}

@@ -1,0 +1,18 @@
+import * as Effect from "effect/Effect"
+import type { ResolvedPolicy } from "../Resilience.js"
+import { type Budget, makeBudget } from "./budget.js"
+import { type Gate, makeGate } from "./gate.js"
+
+/** The mutable state one `Resilience` layer instance shares between its calls. */
+export interface ResilienceState {
+  readonly gate: Gate
+  readonly budget: Budget
+  readonly concurrency: Effect.Semaphore
+}
+
+export const makeState = (policy: ResolvedPolicy): Effect.Effect<ResilienceState> =>
+  Effect.all({
+    gate: makeGate,
+    budget: Effect.sync(() => makeBudget(policy.retryBudget)),
+    concurrency: Effect.makeSemaphore(policy.maxConcurrent)
+  })
