@@ -104,9 +104,9 @@ const feedbackOf = (outcome: Outcome): Feedback | undefined => {
   const { clocks, detail, headers, status } = outcome.answer
   const rateLimit = observeRateLimit(headers, clocks)
   if (status !== 429) return { rateLimit, answered: true }
-  // Without a hint, hold everyone for the first backoff step of an unhinted 429.
+  // Without a hint there is no time to hold until, but the next request is still a lone probe.
   const hint = rateLimitedHint(headers, detail, clocks)
-  return { rateLimit, closedUntil: clocks.now + (hint?.waitMs ?? 1000) }
+  return { rateLimit, closedUntil: clocks.now + (hint?.waitMs ?? 0) }
 }
 
 export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> = Effect.gen(function*() {
@@ -117,13 +117,16 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
   const maxServerWaitMs = Duration.toMillis(policy.maxServerWait)
   const newBackoffs = makeBackoffs(policy)
 
-  const attemptOnce = (request: HttpClientRequest.HttpClientRequest, latestStart: number) =>
+  const attemptOnce = (request: HttpClientRequest.HttpClientRequest, latestStart: number, onSend: () => void) =>
     concurrency.withPermits(1)(
       Effect.acquireUseRelease(
         gate.acquire(latestStart),
         (permit) =>
-          Effect.tap(send(client, request, policy.attemptTimeout), (outcome) => {
-            permit.feedback = feedbackOf(outcome)
+          Effect.suspend(() => {
+            onSend()
+            return Effect.tap(send(client, request, policy.attemptTimeout), (outcome) => {
+              permit.feedback = feedbackOf(outcome)
+            })
           }),
         (permit) => gate.release(permit)
       )
@@ -148,10 +151,9 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
         while (true) {
           const now = yield* Clock.currentTimeMillis
           const outcome = yield* Effect.catchAll(
-            attemptOnce(request, Math.min(deadlineAt, now + maxServerWaitMs)),
+            attemptOnce(request, Math.min(deadlineAt, now + maxServerWaitMs), () => attempts++),
             (hold) => Effect.fail(Errors.heldAtGate(tokenId, hold.until, hold.rateLimit, attempts))
           )
-          attempts++
           const verdict = judge({ tokenId, missingOk: options?.missingOk === true, attempts, ambiguousBefore }, outcome)
           if (verdict._tag === "Done") {
             budget.earn()

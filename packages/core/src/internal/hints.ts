@@ -65,7 +65,7 @@ export const clocks = (headers: Headers.Headers, now: number): Clocks => ({
 
 /** Wait until an absolute server instant, measured on the server's clock when we have it. */
 const waitUntil = (instantMs: number, { now, serverNow }: Clocks): number =>
-  Math.max(0, instantMs - (serverNow ?? now))
+  Math.max(0, Math.ceil(instantMs - (serverNow ?? now)))
 
 /** `Retry-After`: delta seconds (integer or decimal) or an HTTP-date. */
 export const retryAfter = (headers: Headers.Headers, c: Clocks): Hint | undefined => {

@@ -16,9 +16,10 @@ import type { Hint } from "./hints.js"
 /** Full jitter: a uniformly random delay in `[0, min(maxDelay, base·2^(n-1))]` before retry n. */
 export const backoff = (base: Duration.Duration, policy: ResolvedPolicy): Schedule.Schedule<Duration.Duration> =>
   Schedule.exponential(base).pipe(
-    Schedule.modifyDelay((delay) => Duration.min(delay, policy.maxDelay)),
-    Schedule.modifyDelayEffect((cap) =>
-      Effect.map(Random.next, (fraction) => Duration.millis(fraction * Duration.toMillis(cap)))
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
+    Schedule.modifyDelayEffect((_, cap) =>
+      // Whole milliseconds, uniform over [0, cap] inclusive.
+      Effect.map(Random.next, (fraction) => Duration.millis(Math.floor(fraction * (Math.floor(Duration.toMillis(cap)) + 1))))
     ),
     Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
     Schedule.delays

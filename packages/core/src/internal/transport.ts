@@ -27,7 +27,7 @@ const beforeSending = new Set([
 
 // Retrying a certificate problem only repeats it, and each try offers the token to the wrong peer.
 const isTlsFailure = (code: string | undefined): boolean =>
-  code !== undefined && (/^ERR_TLS_|^ERR_SSL_|CERT|^DEPTH_ZERO_SELF_SIGNED/.test(code))
+  code !== undefined && /^ERR_TLS_|^ERR_SSL_|CERT|SIGNATURE|^UNABLE_TO_/.test(code)
 
 interface Causal {
   readonly code?: unknown
