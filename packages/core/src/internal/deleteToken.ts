@@ -2,6 +2,7 @@
  * `TokenService.delete`: the retry loop around single attempts. Each attempt's outcome is turned
  * into exactly one decision: succeed, fail, or wait and try again.
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -109,8 +110,26 @@ const feedbackOf = (outcome: Outcome): Feedback | undefined => {
   return { rateLimit, closedUntil: clocks.now + (hint?.waitMs ?? 0) }
 }
 
+/** The span attributes of an outcome: never the request, which holds the bearer header. */
+const outcomeAttributes = (outcome: Outcome): Record<string, unknown> => {
+  switch (outcome._tag) {
+    case "Deleted":
+    case "Answered":
+      return {
+        "http.response.status_code": outcome.answer.status,
+        ...(outcome.answer.requestId === undefined ? {} : { "vercel.request_id": outcome.answer.requestId })
+      }
+    case "TransportFailed":
+      return { "error.type": outcome.failure.code ?? "transport" }
+    case "TimedOut":
+      return { "error.type": "timeout" }
+  }
+}
+
 export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> = Effect.gen(function*() {
-  const client = yield* VercelHttpClient
+  // The platform's own span would keep the request, bearer header included, as its exit value;
+  // each attempt gets a span of ours instead, whose exit is the token-free outcome.
+  const client = HttpClient.withTracerDisabledWhen(yield* VercelHttpClient, () => true)
   const { policy, state } = yield* Resilience
   const { budget, concurrency, gate } = state
   const deadlineMs = Duration.toMillis(policy.deadline)
@@ -124,9 +143,16 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
         (permit) =>
           Effect.suspend(() => {
             onSend()
-            return Effect.tap(send(client, request, policy.attemptTimeout), (outcome) => {
-              permit.feedback = feedbackOf(outcome)
-            })
+            return send(client, request, policy.attemptTimeout).pipe(
+              Effect.tap((outcome) => {
+                permit.feedback = feedbackOf(outcome)
+                return Effect.annotateCurrentSpan(outcomeAttributes(outcome))
+              }),
+              Effect.withSpan("http.client DELETE", {
+                kind: "client",
+                attributes: { "http.request.method": "DELETE", "url.path": request.url }
+              })
+            )
           }),
         (permit) => gate.release(permit)
       )

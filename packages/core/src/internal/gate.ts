@@ -69,6 +69,8 @@ export const makeGate: Effect.Effect<Gate> = Effect.gen(function*() {
     return { _tag: "Go", permit: { probe: false, feedback: undefined } }
   }
 
+  // Meant to run as the uninterruptible acquire of `acquireUseRelease`: only the waits are
+  // interruptible, so a permit is either never taken or always handed to its release.
   const acquire = (latestStart: number): Effect.Effect<Permit, GateHold> =>
     Effect.gen(function*() {
       // Each pass either sends, or sleeps / awaits a state change, so the loop cannot spin.
@@ -80,10 +82,10 @@ export const makeGate: Effect.Effect<Gate> = Effect.gen(function*() {
             return decision.permit
           case "Wait":
             if (decision.until > latestStart) return yield* Effect.fail(new GateHold(decision.until, window))
-            yield* Effect.sleep(decision.until - now)
+            yield* Effect.interruptible(Effect.sleep(decision.until - now))
             break
           case "AwaitProbe":
-            yield* Deferred.await(decision.done)
+            yield* Effect.interruptible(Deferred.await(decision.done))
             break
         }
       }
