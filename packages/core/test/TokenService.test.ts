@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { readFileSync } from "node:fs"
 import { TokenError } from "@vercel-auth/core"
+import { Effect } from "effect"
+import { readFileSync } from "node:fs"
 import { packageVersion } from "../src/internal/version.js"
 import { BASE_URL, expectNoToken, failureOf, harness, json, settle, TOKEN, vercelError } from "./support.js"
 

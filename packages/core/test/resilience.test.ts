@@ -1,18 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Random, TestClock } from "effect"
 import { TokenError } from "@vercel-auth/core"
-import {
-  advance,
-  expectNoToken,
-  failureOf,
-  harness,
-  httpDate,
-  json,
-  type Reply,
-  settle,
-  T0,
-  vercelError
-} from "./support.js"
+import { Effect, Fiber, Random, TestClock } from "effect"
+import { advance, expectNoToken, failureOf, harness, httpDate, json, settle, T0 } from "./support.js"
 
 const ok = (tokenId = "tok_1", headers: Record<string, string> = {}) => json(200, { tokenId }, headers)
 const status = (code: number, headers: Record<string, string> = {}) =>
@@ -49,7 +38,11 @@ describe("server hints are floors", () => {
       for (const skew of [-3_600_000, 0, 3_600_000]) {
         yield* TestClock.setTime(T0 + skew)
         const h = harness([
-          status(429, { "x-ratelimit-reset": String(T0 / 1000 + 10), "x-ratelimit-remaining": "0", date: httpDate(T0) }),
+          status(429, {
+            "x-ratelimit-reset": String(T0 / 1000 + 10),
+            "x-ratelimit-remaining": "0",
+            date: httpDate(T0)
+          }),
           ok()
         ])
         const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0)))
@@ -81,7 +74,9 @@ describe("server hints are floors", () => {
   it.effect("a hint beyond maxServerWait fails at once with RateLimited and retryAt", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
-      const h = harness([status(429, { "retry-after": "120", "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0" })])
+      const h = harness([
+        status(429, { "retry-after": "120", "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0" })
+      ])
       const exit = yield* Effect.exit(h.revoke("tok_1").pipe(Effect.provide(h.layer)))
       const error = failureOf(exit)
       expect(error).toBeInstanceOf(TokenError.RateLimited)
@@ -207,7 +202,10 @@ describe("the retry budget", () => {
     Effect.gen(function*() {
       let failing = true
       const h = harness([() => failing ? status(503) : ok()])
-      const attempts = Effect.map(settle(h.revoke("tok_1")), (exit) => (failureOf(exit) as { attempts: number }).attempts)
+      const attempts = Effect.map(
+        settle(h.revoke("tok_1")),
+        (exit) => (failureOf(exit) as { attempts: number }).attempts
+      )
       yield* Effect.gen(function*() {
         // 10 tokens, each retryable failure costs 1, retries only while more than 5 are left:
         // 10 → 7 (3 attempts) → 5 (2 attempts) → 4 (1) → 3 (1).

@@ -12,8 +12,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { DeleteTokenResponse, type VercelErrorDetail, VercelErrorBody } from "../Schemas.js"
+import { DeleteTokenResponse, VercelErrorBody, type VercelErrorDetail } from "../Schemas.js"
 import { type Clocks, clocks } from "./hints.js"
+import { controlCharacter } from "./tokenId.js"
 import { describeTransportFailure, type TransportFailure } from "./transport.js"
 
 /** The server answered with a status and, where it could be read, a body. */
@@ -34,10 +35,11 @@ export type Outcome =
   | { readonly _tag: "TimedOut"; readonly afterHeaders: boolean }
 
 const excerptLength = 200
+const controlRuns = new RegExp(`${controlCharacter.source}+`, "g")
 
 /** A body excerpt fit for an error message: short, single-line, with anything bearer-shaped removed. */
 export const excerpt = (text: string): string => {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/Bearer\s+\S+/gi, "Bearer <redacted>")
+  const flat = text.replace(controlRuns, " ").replace(/Bearer\s+\S+/gi, "Bearer <redacted>")
   return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat
 }
 

@@ -15,9 +15,11 @@ export const normalizeBaseUrl = (input: string): Either.Either<string, string> =
   try {
     url = new URL(input)
   } catch {
-    return Either.left(`baseUrl must be an absolute http(s) URL such as "https://api.vercel.com", got ${
-      JSON.stringify(input.slice(0, 100))
-    }`)
+    return Either.left(
+      `baseUrl must be an absolute http(s) URL such as "https://api.vercel.com", got ${
+        JSON.stringify(input.slice(0, 100))
+      }`
+    )
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     return Either.left(`baseUrl must use https (or http on a loopback host), got "${url.protocol}"`)

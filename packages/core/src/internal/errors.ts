@@ -161,7 +161,9 @@ export const network = (
     attempts,
     ambiguous,
     cause,
-    message: `Revoking ${subject(tokenId)} failed: the connection to Vercel failed (${cause.message}) after ${attempts} ${
+    message: `Revoking ${
+      subject(tokenId)
+    } failed: the connection to Vercel failed (${cause.message}) after ${attempts} ${
       attempts === 1 ? "attempt" : "attempts"
     }. ${
       ambiguous
@@ -175,7 +177,9 @@ export const timeout = (tokenId: string, attempts: number, phase: "attempt" | "d
     attempts,
     phase,
     message: phase === "attempt"
-      ? `Revoking ${subject(tokenId)} timed out while reading Vercel's answer (attempt ${attempts}); the token may already be revoked.`
+      ? `Revoking ${
+        subject(tokenId)
+      } timed out while reading Vercel's answer (attempt ${attempts}); the token may already be revoked.`
       : `Revoking ${subject(tokenId)} ran out of time (the policy's deadline) after ${attempts} ${
         attempts === 1 ? "attempt" : "attempts"
       }.`

@@ -42,11 +42,9 @@ export interface Gate {
   /** Waits until the caller may send; fails at once when that is later than `latestStart`. */
   readonly acquire: (latestStart: number) => Effect.Effect<Permit, GateHold>
   readonly release: (permit: Permit) => Effect.Effect<void>
-  /** For tests and diagnostics. */
-  readonly snapshot: Effect.Effect<{ readonly inFlight: number; readonly closedUntil: number; readonly probing: boolean }>
 }
 
-export const makeGate: Effect.Effect<Gate> = Effect.gen(function*() {
+export const makeGate: Effect.Effect<Gate> = Effect.sync(() => {
   let closedUntil = 0
   let needsProbe = false
   let probeDone: Deferred.Deferred<void> | undefined
@@ -117,7 +115,5 @@ export const makeGate: Effect.Effect<Gate> = Effect.gen(function*() {
       return Deferred.succeed(done, undefined)
     })
 
-  const snapshot = Effect.sync(() => ({ inFlight, closedUntil, probing: probeDone !== undefined }))
-
-  return { acquire, release, snapshot }
+  return { acquire, release }
 })

@@ -19,7 +19,8 @@ export const backoff = (base: Duration.Duration, policy: ResolvedPolicy): Schedu
     Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
     Schedule.modifyDelayEffect((_, cap) =>
       // Whole milliseconds, uniform over [0, cap] inclusive.
-      Effect.map(Random.next, (fraction) => Duration.millis(Math.floor(fraction * (Math.floor(Duration.toMillis(cap)) + 1))))
+      Effect.map(Random.next, (fraction) =>
+        Duration.millis(Math.floor(fraction * (Math.floor(Duration.toMillis(cap)) + 1))))
     ),
     Schedule.intersect(Schedule.recurs(policy.maxAttempts - 1)),
     Schedule.delays

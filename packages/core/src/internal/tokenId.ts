@@ -4,7 +4,8 @@ type Reason = InvalidTokenId["reason"]
 
 const maxLength = 256
 // C0, DEL and C1 controls: none can be part of a real id, and some would change how proxies read the path.
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
+// eslint-disable-next-line no-control-regex
+export const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** Why `tokenId` cannot be sent, or `undefined` when it can. */
@@ -30,9 +31,7 @@ const explanations: Record<Reason, string> = {
 }
 
 export const explain = (reason: Reason): string =>
-  `Refusing to revoke the token: the token id is invalid because ${
-    explanations[reason]
-  }. Nothing was sent to Vercel.`
+  `Refusing to revoke the token: the token id is invalid because ${explanations[reason]}. Nothing was sent to Vercel.`
 
 /** The request path for a valid id: the id is always exactly one percent-encoded segment. */
 export const tokenPath = (tokenId: string): string => `/v3/user/tokens/${encodeURIComponent(tokenId)}`

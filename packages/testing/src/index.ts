@@ -1,0 +1,10 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * A mock `HttpClient` layer that answers every request from a handler function.
+ *
+ * @since 0.1.0
+ */
+export * as MockHttpClient from "./MockHttpClient.js"
