@@ -89,8 +89,9 @@ const positiveInteger = (name: string, value: number): number => {
 }
 
 const duration = (name: string, input: Duration.DurationInput, allowZero: boolean): Duration.Duration => {
-  const decoded = Duration.decodeUnknown(input)
-  if (decoded._tag === "None") {
+  // Duration clamps a negative number to zero, which would silently mean "no wait at all".
+  const decoded = typeof input === "number" && !(input >= 0) ? undefined : Duration.decodeUnknown(input)
+  if (decoded === undefined || decoded._tag === "None") {
     throw new RangeError(`Resilience: ${name} is not a duration: ${String(input)}`)
   }
   const millis = Duration.toMillis(decoded.value)
