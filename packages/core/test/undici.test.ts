@@ -2,6 +2,7 @@
  * The core through the real undici transport, against a bare node:http server on 127.0.0.1.
  * (The end-to-end resilience scenarios run against MockVercelServer in e2e.test.ts.)
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
@@ -79,6 +80,19 @@ describe("through undici", () => {
       const server = yield* serve([[302, "", { location: `${target.url}/steal` }]])
       const error = failureOf(yield* Effect.exit(revokeWith("tok_1").pipe(Effect.provide(live(server.url)))))
       expect(error).toMatchObject({ _tag: "UnexpectedResponse", status: 302 })
+      expect(target.seen).toHaveLength(0)
+    }).pipe(Effect.scoped))
+
+  it.live("does not follow a redirect through fetch either", () =>
+    Effect.gen(function*() {
+      const target = yield* serve([[200, "{\"tokenId\":\"stolen\"}"]])
+      const server = yield* serve([[307, "", { location: `${target.url}/steal` }]])
+      const layer = VercelAuth.layer({ token: TOKEN, baseUrl: server.url }).pipe(
+        Layer.provide(FetchHttpClient.layer),
+        Layer.orDie
+      )
+      const error = failureOf(yield* Effect.exit(revokeWith("tok_1").pipe(Effect.provide(layer))))
+      expect(error).toMatchObject({ _tag: "UnexpectedResponse", status: 307 })
       expect(target.seen).toHaveLength(0)
     }).pipe(Effect.scoped))
 

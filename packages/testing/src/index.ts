@@ -8,3 +8,10 @@
  * @since 0.1.0
  */
 export * as MockHttpClient from "./MockHttpClient.js"
+
+/**
+ * An in-memory `TokenService` with the real one's outcomes, and the `TokenStore` behind it.
+ *
+ * @since 0.1.0
+ */
+export * as TokenServiceTest from "./TokenServiceTest.js"
