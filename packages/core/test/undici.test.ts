@@ -2,8 +2,8 @@
  * The core through the real undici transport, against a bare node:http server on 127.0.0.1.
  * (The end-to-end resilience scenarios run against MockVercelServer in e2e.test.ts.)
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { NodeHttpClient } from "@effect/platform-node"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
 import { ConfigProvider, Effect, Layer } from "effect"

@@ -66,26 +66,28 @@ export class TokenStore extends Context.Tag("@vercel-auth/testing/TokenServiceTe
 const subject = (tokenId: string): string =>
   tokenId === "current" ? "the calling token (\"current\")" : `token "${tokenId}"`
 
-const notFound = (tokenId: string) =>
+const notFound = (tokenId: string, requestId: string) =>
   new TokenError.TokenNotFound({
     tokenId,
     attempts: 1,
     status: 404,
     code: "not_found",
+    requestId,
     message: `Revoking ${
       subject(tokenId)
-    } failed: Vercel answered 404 (not_found: The token was not found) after 1 attempt. No such token for this account: it may already be revoked. Pass \`missingOk: true\` to treat that as success.`
+    } failed: Vercel answered 404 (not_found: The token was not found) after 1 attempt. No such token for this account: it may already be revoked. Pass \`missingOk: true\` to treat that as success. Vercel request id: ${requestId}.`
   })
 
-const bearerRevoked = (tokenId: string) =>
+const bearerRevoked = (tokenId: string, requestId: string) =>
   new TokenError.Forbidden({
     attempts: 1,
     status: 403,
     code: "forbidden",
     invalidToken: true,
+    requestId,
     message: `Revoking ${
       subject(tokenId)
-    } failed: Vercel answered 403 (forbidden: Not authorized) after 1 attempt. The bearer token is invalid, expired or already revoked.`
+    } failed: Vercel answered 403 (forbidden: Not authorized) after 1 attempt. The bearer token is invalid, expired or already revoked. Vercel request id: ${requestId}.`
   })
 
 /**
@@ -103,6 +105,7 @@ export const make = (
     const deleted: Array<string> = []
     const calls: Array<Call> = []
     const failures: Array<TokenError.DeleteTokenError> = []
+    let answered = 0
 
     // One synchronous step, so concurrent calls see each other's deletions as the real API would.
     const revoke = (tokenId: string, missingOk: boolean): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
@@ -113,14 +116,16 @@ export const make = (
       const injected = failures.shift()
       if (injected !== undefined) return Effect.fail(injected)
       // Once the caller's own token is gone, every request it makes is refused, whatever the id.
-      if (!live.has(self)) return Effect.fail(bearerRevoked(tokenId))
+      // Like Vercel's x-vercel-id: distinct per answered request, so code that reports it can be tested.
+      const requestId = `test1::${++answered}`
+      if (!live.has(self)) return Effect.fail(bearerRevoked(tokenId, requestId))
       const target = tokenId === "current" ? self : tokenId
       if (live.has(target)) {
         live.delete(target)
         deleted.push(target)
         return Effect.succeed({ tokenId: target })
       }
-      return missingOk ? Effect.succeed({ tokenId, alreadyDeleted: true }) : Effect.fail(notFound(tokenId))
+      return missingOk ? Effect.succeed({ tokenId, alreadyDeleted: true }) : Effect.fail(notFound(tokenId, requestId))
     }
 
     const service: TokenService.Service = {

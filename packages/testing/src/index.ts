@@ -15,3 +15,10 @@ export * as MockHttpClient from "./MockHttpClient.js"
  * @since 0.1.0
  */
 export * as TokenServiceTest from "./TokenServiceTest.js"
+
+/**
+ * A scriptable loopback server that behaves like the Vercel token API, for end-to-end tests.
+ *
+ * @since 0.1.0
+ */
+export * as MockVercelServer from "./MockVercelServer.js"

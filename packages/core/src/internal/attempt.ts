@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { DeleteTokenResponse, VercelErrorBody, type VercelErrorDetail } from "../Schemas.js"
 import { type Clocks, clocks } from "./hints.js"
+import type { ServerClock } from "./serverClock.js"
 import { controlCharacter } from "./tokenId.js"
 import { describeTransportFailure, type TransportFailure } from "./transport.js"
 
@@ -54,14 +55,18 @@ const parseJson = (text: string): unknown => {
 const decodeDeleted = Schema.decodeUnknownEither(DeleteTokenResponse)
 const decodeErrorBody = Schema.decodeUnknownOption(VercelErrorBody)
 
-const read = (response: HttpClientResponse.HttpClientResponse, now: number): Effect.Effect<Outcome> =>
+const read = (
+  response: HttpClientResponse.HttpClientResponse,
+  now: number,
+  serverClock: ServerClock
+): Effect.Effect<Outcome> =>
   Effect.map(Effect.either(response.text), (body) => {
     const text = Either.getOrElse(body, () => "")
     const json = parseJson(text)
     const answer: Answer = {
       status: response.status,
       headers: response.headers,
-      clocks: clocks(response.headers, now),
+      clocks: clocks(response.headers, now, serverClock.observe),
       requestId: response.headers["x-vercel-id"],
       detail: Option.getOrUndefined(
         Option.flatMap(decodeErrorBody(json), (errorBody) => Option.fromNullable(errorBody.error ?? errorBody.err))
@@ -81,13 +86,14 @@ const read = (response: HttpClientResponse.HttpClientResponse, now: number): Eff
 export const send = (
   client: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
-  timeout: Duration.Duration
+  timeout: Duration.Duration,
+  serverClock: ServerClock
 ): Effect.Effect<Outcome> => {
   let afterHeaders = false
   return client.execute(request).pipe(
     Effect.flatMap((response) => {
       afterHeaders = true
-      return Effect.flatMap(Clock.currentTimeMillis, (now) => read(response, now))
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => read(response, now, serverClock))
     }),
     Effect.timeoutTo({
       duration: timeout,

@@ -131,7 +131,7 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
   // each attempt gets a span of ours instead, whose exit is the token-free outcome.
   const client = HttpClient.withTracerDisabledWhen(yield* VercelHttpClient, () => true)
   const { policy, state } = yield* Resilience
-  const { budget, concurrency, gate } = state
+  const { budget, concurrency, gate, serverClock } = state
   const deadlineMs = Duration.toMillis(policy.deadline)
   const maxServerWaitMs = Duration.toMillis(policy.maxServerWait)
   const newBackoffs = makeBackoffs(policy)
@@ -143,7 +143,7 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
         (permit) =>
           Effect.suspend(() => {
             onSend()
-            return send(client, request, policy.attemptTimeout).pipe(
+            return send(client, request, policy.attemptTimeout, serverClock).pipe(
               Effect.tap((outcome) => {
                 permit.feedback = feedbackOf(outcome)
                 return Effect.annotateCurrentSpan(outcomeAttributes(outcome))

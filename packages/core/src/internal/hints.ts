@@ -58,9 +58,14 @@ export interface Clocks {
   readonly serverNow: number | undefined
 }
 
-export const clocks = (headers: Headers.Headers, now: number): Clocks => ({
+/** The clocks of one response; `serverNow` comes from the response's `Date`, refined by `estimate`. */
+export const clocks = (
+  headers: Headers.Headers,
+  now: number,
+  estimate?: (date: string | undefined, now: number) => number | undefined
+): Clocks => ({
   now,
-  serverNow: parseHttpDate(headers["date"])
+  serverNow: estimate === undefined ? parseHttpDate(headers["date"]) : estimate(headers["date"], now)
 })
 
 /** Wait until an absolute server instant, measured on the server's clock when we have it. */
