@@ -32,3 +32,18 @@ export const describeUnknown = (error: unknown): string => {
   if (error instanceof Error) return error.name
   return String(error)
 }
+
+/** Breaks `text` at spaces into lines of at most `width` characters (a longer word stays whole). */
+export const wrap = (text: string, width: number): ReadonlyArray<string> => {
+  const lines: Array<string> = []
+  let current = ""
+  for (const word of text.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current)
+      current = word
+    } else {
+      current = current === "" ? word : `${current} ${word}`
+    }
+  }
+  return [...lines, current]
+}

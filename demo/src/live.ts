@@ -24,7 +24,10 @@ const describe = (error: unknown): ReadonlyArray<string> => {
     fields.requestId === undefined ? undefined : `requestId ${fields.requestId}`,
     fields.attempts === undefined ? undefined : `attempts ${fields.attempts}`
   ].filter((fact) => fact !== undefined)
-  return [`${fields._tag ?? error.name}${facts.length === 0 ? "" : `: ${facts.join(", ")}`}`, `message: ${error.message}`]
+  return [
+    `${fields._tag ?? error.name}${facts.length === 0 ? "" : `: ${facts.join(", ")}`}`,
+    `message: ${error.message}`
+  ]
 }
 
 export const runLive = async (options: LiveOptions): Promise<Row> => {

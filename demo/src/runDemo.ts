@@ -4,7 +4,7 @@
  */
 import { createVercelAuth, VercelAuthNode } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
-import { describeUnknown, formatRequests } from "./format.js"
+import { describeUnknown, formatRequests, wrap } from "./format.js"
 import { demoPolicy, type Result, type Scenario } from "./scenario.js"
 import { abort } from "./scenarios/abort.js"
 import { lostResponse } from "./scenarios/lostResponse.js"
@@ -12,7 +12,7 @@ import { notFound } from "./scenarios/notFound.js"
 import { rateLimitStorm } from "./scenarios/rateLimitStorm.js"
 import { revoke } from "./scenarios/revoke.js"
 import { serverErrors } from "./scenarios/serverErrors.js"
-import { rateLimit, startDemoServer, type DemoServer } from "./server.js"
+import { type DemoServer, rateLimit, startDemoServer } from "./server.js"
 import { formatMs, renderTable, type Row } from "./table.js"
 
 export interface DemoOptions {
@@ -27,6 +27,9 @@ const apis = [
   { key: "promise", label: "Promise" },
   { key: "effect", label: "Effect" }
 ] as const
+
+/** Of a lane's text, after its 12-column indent: the lines stay readable in a 120-column terminal. */
+const width = 104
 
 const failed = (error: unknown): Result => ({
   outcome: `failed: ${describeUnknown(error)}`,
@@ -69,11 +72,18 @@ const runLane = async (
   }
   const ms = performance.now() - started
   const requests = account.requests()
-  const [first = "", ...rest] = result.lines
-  log(`   ${api.label.padEnd(8)} ${first}`)
-  for (const line of rest) log(`            ${line}`)
-  log(`            server saw: ${formatRequests(requests)}; ${formatMs(ms)}`)
-  return { scenario: scenario.name, api: api.label, outcome: result.outcome, ok: result.ok, requests: requests.length, ms }
+  const text = [...result.lines, `server saw: ${formatRequests(requests)}; ${formatMs(ms)}`].flatMap((line) =>
+    wrap(line, width).map((part, i) => i === 0 ? part : `  ${part}`)
+  )
+  text.forEach((line, i) => log(`   ${(i === 0 ? api.label : "").padEnd(8)} ${line}`))
+  return {
+    scenario: scenario.name,
+    api: api.label,
+    outcome: result.outcome,
+    ok: result.ok,
+    requests: requests.length,
+    ms
+  }
 }
 
 export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<Row>> => {
@@ -81,7 +91,9 @@ export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<
   const demo = await startDemoServer()
   try {
     log(`vercel-auth demo: revoking tokens on a local Vercel-like server at ${demo.server.url}`)
-    log(`(no network, no real token; the server allows ${rateLimit.limit} requests per ${rateLimit.windowMs} ms per token)`)
+    log(
+      `(no network, no real token; the server allows ${rateLimit.limit} requests per ${rateLimit.windowMs} ms per token)`
+    )
     const rows: Array<Row> = []
     for (const [i, scenario] of scenarios.entries()) {
       log("")
@@ -92,7 +104,9 @@ export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<
     for (const line of renderTable(rows)) log(line)
     const unexpected = rows.filter((row) => !row.ok).length
     log("")
-    log(unexpected === 0 ? "Every scenario ended as expected." : `${unexpected} scenario run(s) did not end as expected.`)
+    log(
+      unexpected === 0 ? "Every scenario ended as expected." : `${unexpected} scenario run(s) did not end as expected.`
+    )
     return rows
   } finally {
     await demo.close()

@@ -31,9 +31,7 @@ export const formatMs = (ms: number): string => `${Math.round(ms)} ms`
 
 /** Plain text, so the table survives logs, CI output and copy-paste into an issue. */
 export const renderTable = (rows: ReadonlyArray<Row>): ReadonlyArray<string> => {
-  const widths = columns.map((column) =>
-    Math.max(column.title.length, ...rows.map((row) => column.cell(row).length))
-  )
+  const widths = columns.map((column) => Math.max(column.title.length, ...rows.map((row) => column.cell(row).length)))
   const line = (cells: ReadonlyArray<string>) =>
     cells
       .map((cell, i) => columns[i]!.align === "right" ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))

@@ -46,8 +46,11 @@ export const notFound: Scenario = {
       const deleted = yield* tokens.delete(id)
       return unexpected(deleted)
     }).pipe(
-      Effect.catchTag("TokenNotFound", (error) =>
-        Effect.succeed(judge(`tokens.delete("${id}") failed; caught by Effect.catchTag("TokenNotFound")`, error, id)))
+      Effect.catchTag(
+        "TokenNotFound",
+        (error) =>
+          Effect.succeed(judge(`tokens.delete("${id}") failed; caught by Effect.catchTag("TokenNotFound")`, error, id))
+      )
     )
   }
 }

@@ -2,11 +2,11 @@
  * 1. The everyday case: the token exists, the call revokes it, the value is the id Vercel returned.
  */
 import { TokenService } from "@vercel-auth/core"
+import type { Schemas } from "@vercel-auth/core"
 import * as Effect from "effect/Effect"
 import { formatDeleted } from "../format.js"
 import type { Result, Scenario } from "../scenario.js"
 import type { Account } from "../server.js"
-import type { Schemas } from "@vercel-auth/core"
 
 const judge = (call: string, deleted: Schemas.DeletedToken, { server, tokenIds: [id] }: Account): Result => ({
   outcome: `revoked ${deleted.tokenId}`,

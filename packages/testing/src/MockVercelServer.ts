@@ -153,7 +153,10 @@ export interface Server {
   /** The own token id of `bearer`, to compare with what `current` returned. */
   readonly selfId: (bearer: string) => string | undefined
   /** Adds accounts or tokens later, in the shape of the `tokens` option. */
-  readonly add: (tokens: Readonly<Record<string, ReadonlyArray<string>>>, selfIds?: Readonly<Record<string, string>>) => void
+  readonly add: (
+    tokens: Readonly<Record<string, ReadonlyArray<string>>>,
+    selfIds?: Readonly<Record<string, string>>
+  ) => void
   /** Stops the server and destroys every connection, hung and idle ones included. Idempotent. */
   readonly close: () => Promise<void>
 }
@@ -162,7 +165,9 @@ export interface Server {
  * @since 0.1.0
  * @category tags
  */
-export class MockVercelServer extends Context.Tag("@vercel-auth/testing/MockVercelServer")<MockVercelServer, Server>() {}
+export class MockVercelServer
+  extends Context.Tag("@vercel-auth/testing/MockVercelServer")<MockVercelServer, Server>()
+{}
 
 /**
  * Starts a server on 127.0.0.1 on a free port. Call `close()` when done.

@@ -8,7 +8,7 @@
 import { type Schemas, TokenError, TokenService } from "@vercel-auth/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
+import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import { explain, invalidReason } from "./internal/tokenId.js"
 
@@ -108,7 +108,10 @@ export const make = (
     let answered = 0
 
     // One synchronous step, so concurrent calls see each other's deletions as the real API would.
-    const revoke = (tokenId: string, missingOk: boolean): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
+    const revoke = (
+      tokenId: string,
+      missingOk: boolean
+    ): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
       const reason = invalidReason(tokenId)
       if (reason !== undefined) {
         return Effect.fail(new TokenError.InvalidTokenId({ attempts: 0, reason, message: explain(reason) }))

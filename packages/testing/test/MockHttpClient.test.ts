@@ -3,8 +3,8 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber } from "effect"
 import { MockHttpClient } from "@vercel-auth/testing"
+import { Effect, Exit, Fiber } from "effect"
 
 const get = (url: string) => Effect.flatMap(HttpClient.HttpClient, (client) => client.get(url))
 
@@ -72,7 +72,9 @@ describe("MockHttpClient", () => {
       const error = yield* Effect.flip(
         get("http://api.test/").pipe(
           Effect.provide(
-            MockHttpClient.layer((request) => Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode" })))
+            MockHttpClient.layer((request) =>
+              Effect.fail(new HttpClientError.RequestError({ request, reason: "Encode" }))
+            )
           )
         )
       )

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
+import { MockVercelServer } from "@vercel-auth/testing"
 import { Effect } from "effect"
 import * as Http from "node:http"
 import * as Net from "node:net"
-import { MockVercelServer } from "@vercel-auth/testing"
 import { request, SECRET } from "./support.js"
 
 const accounts = { tokens: { [SECRET]: ["tok_1", "tok_2"] } }

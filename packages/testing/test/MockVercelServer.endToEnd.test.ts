@@ -5,9 +5,9 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer } from "effect"
 import { TokenError, TokenService, VercelAuth } from "@vercel-auth/core"
 import { MockVercelServer } from "@vercel-auth/testing"
+import { Effect, Fiber, Layer } from "effect"
 import { SECRET, wait } from "./support.js"
 
 const accounts = { tokens: { [SECRET]: ["tok_1", "tok_2"] }, selfIds: { [SECRET]: "tok_self" } }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
 import { MockVercelServer } from "@vercel-auth/testing"
+import { Effect } from "effect"
 import { revoke, SECRET, wait } from "./support.js"
 
 const accounts = { tokens: { [SECRET]: ["tok_1", "tok_2"] } }

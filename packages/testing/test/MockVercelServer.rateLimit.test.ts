@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
 import { MockVercelServer } from "@vercel-auth/testing"
+import { Effect } from "effect"
 import { call, errorOf, OTHER, revoke, SECRET } from "./support.js"
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
 import { MockVercelServer } from "@vercel-auth/testing"
+import { Effect } from "effect"
 import { errorOf, revoke, SECRET } from "./support.js"
 
 const accounts = { tokens: { [SECRET]: ["tok_1", "tok_2"] } }
@@ -33,9 +33,17 @@ describe("MockVercelServer: scripted statuses", () => {
         { kind: "status", status: 200, body: { tokenId: "tok_forged" } }
       )
       const first = yield* revoke(server, "tok_1")
-      expect([first.status, first.body, first.headers["retry-after"]]).toEqual([429, "{\"err\":{\"code\":\"rate_limited\"}}", date])
+      expect([first.status, first.body, first.headers["retry-after"]]).toEqual([
+        429,
+        "{\"err\":{\"code\":\"rate_limited\"}}",
+        date
+      ])
       const second = yield* revoke(server, "tok_1")
-      expect([second.status, second.body, second.headers["content-type"]]).toEqual([502, "<html>Bad gateway</html>", "text/html"])
+      expect([second.status, second.body, second.headers["content-type"]]).toEqual([
+        502,
+        "<html>Bad gateway</html>",
+        "text/html"
+      ])
       const third = yield* revoke(server, "tok_1")
       expect(JSON.parse(third.body)).toEqual({ tokenId: "tok_forged" })
       expect(server.deleted()).toEqual([])

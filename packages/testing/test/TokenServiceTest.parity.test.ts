@@ -4,11 +4,11 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer } from "effect"
-import fc from "fast-check"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
 import { invalidReason as coreInvalidReason } from "@vercel-auth/core/internal/tokenId"
 import { MockVercelServer, TokenServiceTest } from "@vercel-auth/testing"
+import { Effect, Exit, Layer } from "effect"
+import fc from "fast-check"
 import { invalidReason } from "../src/internal/tokenId.js"
 import { SECRET } from "./support.js"
 

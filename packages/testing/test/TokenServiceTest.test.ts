@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
 import { TokenError, TokenService } from "@vercel-auth/core"
 import { TokenServiceTest } from "@vercel-auth/testing"
+import { Effect, Exit } from "effect"
 
 const revoke = (tokenId: string, options?: TokenService.DeleteOptions) =>
   Effect.flatMap(TokenService.TokenService, (service) => service.delete(tokenId, options))
@@ -14,7 +14,13 @@ describe("TokenServiceTest", () => {
       expect(yield* revoke("tok_1")).toEqual({ tokenId: "tok_1" })
       const error = yield* Effect.flip(revoke("tok_1"))
       expect(error).toBeInstanceOf(TokenError.TokenNotFound)
-      expect(error).toMatchObject({ _tag: "TokenNotFound", tokenId: "tok_1", status: 404, attempts: 1, code: "not_found" })
+      expect(error).toMatchObject({
+        _tag: "TokenNotFound",
+        tokenId: "tok_1",
+        status: 404,
+        attempts: 1,
+        code: "not_found"
+      })
       expect(error.message).toContain("missingOk")
       const store = yield* TokenServiceTest.TokenStore
       expect(yield* store.deleted).toEqual(["tok_1"])

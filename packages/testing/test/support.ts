@@ -2,9 +2,9 @@
  * A bare node:http client for talking to MockVercelServer: it reports resets and truncated bodies
  * as data instead of throwing, so each test can say exactly what the wire looked like.
  */
+import type { MockVercelServer } from "@vercel-auth/testing"
 import { Effect } from "effect"
 import * as Http from "node:http"
-import type { MockVercelServer } from "@vercel-auth/testing"
 
 export const SECRET = "vcp_SECRET_bearer_0123456789abcdef"
 export const OTHER = "vcp_OTHER_bearer_fedcba9876543210"

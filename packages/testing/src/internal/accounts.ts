@@ -7,7 +7,10 @@ export type Revocation =
   | { readonly _tag: "NotFound" }
 
 export interface Accounts {
-  readonly add: (tokens: Readonly<Record<string, ReadonlyArray<string>>>, selfIds?: Readonly<Record<string, string>>) => void
+  readonly add: (
+    tokens: Readonly<Record<string, ReadonlyArray<string>>>,
+    selfIds?: Readonly<Record<string, string>>
+  ) => void
   readonly selfId: (bearer: string) => string | undefined
   /** Known, and its own token not revoked. */
   readonly isValid: (bearer: string) => boolean

@@ -7,6 +7,8 @@ import type { TokenError } from "@vercel-auth/core"
 type Reason = TokenError.InvalidTokenId["reason"]
 
 const maxLength = 256
+// C0, DEL and C1 controls, as in core.
+// eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
@@ -30,6 +32,4 @@ const explanations: Record<Reason, string> = {
 }
 
 export const explain = (reason: Reason): string =>
-  `Refusing to revoke the token: the token id is invalid because ${
-    explanations[reason]
-  }. Nothing was sent to Vercel.`
+  `Refusing to revoke the token: the token id is invalid because ${explanations[reason]}. Nothing was sent to Vercel.`
