@@ -16,7 +16,7 @@ export interface LiveOptions {
   readonly log?: ((line: string) => void) | undefined
 }
 
-const describe = (error: unknown): ReadonlyArray<string> => {
+const explainFailure = (error: unknown): ReadonlyArray<string> => {
   if (!(error instanceof Error)) return [String(error)]
   const fields = error as Error & { _tag?: string; status?: number; requestId?: string; attempts?: number }
   const facts = [
@@ -43,7 +43,7 @@ export const runLive = async (options: LiveOptions): Promise<Row> => {
     const outcome = deleted.alreadyDeleted === true ? "alreadyDeleted: true" : `revoked ${deleted.tokenId}`
     row = { scenario: "live revoke", api: "Promise", outcome, ok: true, requests: undefined }
   } catch (error) {
-    const [headline = "", ...rest] = describe(error)
+    const [headline = "", ...rest] = explainFailure(error)
     log(`   failed: ${headline}`)
     for (const line of rest) log(`   ${line}`)
     row = { scenario: "live revoke", api: "Promise", outcome: `failed: ${headline}`, ok: false, requests: undefined }

@@ -92,7 +92,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<
   try {
     log(`vercel-auth demo: revoking tokens on a local Vercel-like server at ${demo.server.url}`)
     log(
-      `(no network, no real token; the server allows ${rateLimit.limit} requests per ${rateLimit.windowMs} ms per token)`
+      `(loopback only, made-up tokens; the server allows ${rateLimit.limit} requests per ${rateLimit.windowMs} ms per token)`
     )
     const rows: Array<Row> = []
     for (const [i, scenario] of scenarios.entries()) {

@@ -8,9 +8,10 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { make as makeDelete } from "./internal/deleteToken.js"
+import { validate } from "./internal/tokenId.js"
 import type { Resilience } from "./Resilience.js"
 import type { DeletedToken } from "./Schemas.js"
-import type { DeleteTokenError } from "./TokenError.js"
+import type { DeleteTokenError, InvalidTokenId } from "./TokenError.js"
 import type { VercelHttpClient } from "./VercelHttpClient.js"
 
 /**
@@ -38,6 +39,15 @@ export interface Service {
  * @category tags
  */
 export class TokenService extends Context.Tag("@vercel-auth/core/TokenService")<TokenService, Service>() {}
+
+/**
+ * The check `delete` makes before sending anything: the `InvalidTokenId` a token id would fail
+ * with, or `undefined` when it can be sent. Exported so that test doubles reject exactly the same ids.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateTokenId: (tokenId: unknown) => InvalidTokenId | undefined = validate
 
 /**
  * @since 0.1.0

@@ -31,7 +31,7 @@ export interface Options {
   readonly now?: (() => number) | undefined
   /** Added to every time the server reports (`Date`, `X-RateLimit-Reset`, the 429 body): a skewed server clock. */
   readonly clockSkewMs?: number | undefined
-  /** How long an idle keep-alive connection stays open (Node's default is 5 s). */
+  /** Closes a keep-alive connection this long after its last response (otherwise Node closes it after about 6 s). */
   readonly keepAliveTimeoutMs?: number | undefined
 }
 

@@ -10,7 +10,6 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import { explain, invalidReason } from "./internal/tokenId.js"
 
 /**
  * @since 0.1.0
@@ -112,15 +111,13 @@ export const make = (
       tokenId: string,
       missingOk: boolean
     ): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
-      const reason = invalidReason(tokenId)
-      if (reason !== undefined) {
-        return Effect.fail(new TokenError.InvalidTokenId({ attempts: 0, reason, message: explain(reason) }))
-      }
+      const invalid = TokenService.validateTokenId(tokenId)
+      if (invalid !== undefined) return Effect.fail(invalid)
       const injected = failures.shift()
       if (injected !== undefined) return Effect.fail(injected)
-      // Once the caller's own token is gone, every request it makes is refused, whatever the id.
       // Like Vercel's x-vercel-id: distinct per answered request, so code that reports it can be tested.
       const requestId = `test1::${++answered}`
+      // Once the caller's own token is gone, every request it makes is refused, whatever the id.
       if (!live.has(self)) return Effect.fail(bearerRevoked(tokenId, requestId))
       const target = tokenId === "current" ? self : tokenId
       if (live.has(target)) {

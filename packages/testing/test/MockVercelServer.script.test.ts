@@ -29,7 +29,7 @@ describe("MockVercelServer: scripted statuses", () => {
       const date = new Date(Date.UTC(2030, 0, 1)).toUTCString()
       server.script.push(
         { kind: "status", status: 429, body: { err: { code: "rate_limited" } }, retryAfter: date },
-        { kind: "status", status: 502, body: "<html>Bad gateway</html>", headers: { "content-type": "text/html" } },
+        { kind: "status", status: 502, body: "<html>Bad gateway</html>", headers: { "Content-Type": "text/html" } },
         { kind: "status", status: 200, body: { tokenId: "tok_forged" } }
       )
       const first = yield* revoke(server, "tok_1")
@@ -81,6 +81,14 @@ describe("MockVercelServer: scripted statuses", () => {
       expect((yield* revoke(server, "tok_1")).status).toBe(200)
       expect((yield* revoke(server, "tok_2")).status).toBe(502)
       expect(server.script.pending()).toEqual([{ kind: "status", status: 504, method: "GET" }])
+    }))
+
+  it.scoped("sends no body with a scripted 204", () =>
+    Effect.gen(function*() {
+      const server = yield* MockVercelServer.make(accounts)
+      server.script.push({ kind: "status", status: 204 })
+      const result = yield* revoke(server, "tok_1")
+      expect([result.status, result.body, result.error]).toEqual([204, "", undefined])
     }))
 
   it("rejects entries that would silently do nothing", () => {

@@ -9,7 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { Resilience } from "../Resilience.js"
 import type { DeletedToken } from "../Schemas.js"
-import * as TokenError from "../TokenError.js"
+import type * as TokenError from "../TokenError.js"
 import type { DeleteOptions, Service } from "../TokenService.js"
 import { VercelHttpClient } from "../VercelHttpClient.js"
 import { type Answer, type Outcome, send } from "./attempt.js"
@@ -17,7 +17,7 @@ import * as Errors from "./errors.js"
 import type { Feedback } from "./gate.js"
 import { type Hint, observeRateLimit, rateLimitedHint, retryAfter } from "./hints.js"
 import { makeBackoffs, retryDecision } from "./retryDecision.js"
-import { explain, invalidReason, tokenPath } from "./tokenId.js"
+import { tokenPath, validate } from "./tokenId.js"
 
 /** What one attempt means for the call. */
 type Verdict =
@@ -161,10 +161,8 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
   const remove = Effect.fn("TokenService.delete")(
     function*(tokenId: string, options?: DeleteOptions) {
       yield* Effect.annotateCurrentSpan("vercel.token_id", typeof tokenId === "string" ? tokenId : typeof tokenId)
-      const reason = invalidReason(tokenId)
-      if (reason !== undefined) {
-        return yield* new TokenError.InvalidTokenId({ attempts: 0, reason, message: explain(reason) })
-      }
+      const invalid = validate(tokenId)
+      if (invalid !== undefined) return yield* invalid
       const request = HttpClientRequest.del(tokenPath(tokenId))
       const startedAt = yield* Clock.currentTimeMillis
       const deadlineAt = startedAt + deadlineMs

@@ -1,4 +1,4 @@
-import type { InvalidTokenId } from "../TokenError.js"
+import { InvalidTokenId } from "../TokenError.js"
 
 type Reason = InvalidTokenId["reason"]
 
@@ -30,8 +30,14 @@ const explanations: Record<Reason, string> = {
   "malformed-unicode": "it contains an unpaired UTF-16 surrogate"
 }
 
-export const explain = (reason: Reason): string =>
+const explain = (reason: Reason): string =>
   `Refusing to revoke the token: the token id is invalid because ${explanations[reason]}. Nothing was sent to Vercel.`
 
 /** The request path for a valid id: the id is always exactly one percent-encoded segment. */
 export const tokenPath = (tokenId: string): string => `/v3/user/tokens/${encodeURIComponent(tokenId)}`
+
+/** The error `delete` fails with before sending, or `undefined` when the id can be sent. */
+export const validate = (tokenId: unknown): InvalidTokenId | undefined => {
+  const reason = invalidReason(tokenId)
+  return reason === undefined ? undefined : new InvalidTokenId({ attempts: 0, reason, message: explain(reason) })
+}

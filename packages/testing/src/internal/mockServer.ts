@@ -91,7 +91,8 @@ export const listen = (options: Options): Promise<Server> => {
 
     const send = (reply: Reply, skewMs: number, window: Window | undefined, truncate = false) => {
       record.status = reply.status
-      const body = Buffer.from(reply.body)
+      // HTTP forbids a body on these; Node would drop it but keep a Content-Length that lies.
+      const body = Buffer.from(reply.status === 204 || reply.status === 304 ? "" : reply.body)
       const headers = {
         "content-type": "application/json; charset=utf-8",
         date: new Date(now() + skewMs).toUTCString(),
@@ -126,7 +127,8 @@ export const listen = (options: Options): Promise<Server> => {
         }
         case "status": {
           const retryAfter = entry.retryAfter === undefined ? {} : { "retry-after": String(entry.retryAfter) }
-          const headers = { ...retryAfter, ...entry.headers }
+          const scripted = Object.entries(entry.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])
+          const headers = { ...retryAfter, ...Object.fromEntries(scripted) }
           return send({ status: entry.status, headers, body: scriptedBody(entry.status, entry.body) }, skewMs, window)
         }
         case "truncate":
