@@ -10,7 +10,7 @@ export type Command =
 
 export const usage = `usage: pnpm demo [-- --live <tokenId>]
 
-  (no arguments)      run the demo against a local Vercel-like server; no network, no token needed
+  (no arguments)      run the demo against a local Vercel-like server (loopback only, no token needed)
   --live <tokenId>    revoke the real token <tokenId> at api.vercel.com (or VERCEL_API_URL),
                       authenticated by the token in VERCEL_TOKEN`
 

@@ -1,10 +1,10 @@
 /**
  * How values, errors and what the server saw are written in the demo's lines.
  */
-import type { Schemas } from "@vercel-auth/core"
+import type { DeletedToken } from "@vercel-auth/adapter"
 import type { MockVercelServer } from "@vercel-auth/testing"
 
-export const formatDeleted = (deleted: Schemas.DeletedToken): string =>
+export const formatDeleted = (deleted: DeletedToken): string =>
   deleted.alreadyDeleted === true
     ? `{ tokenId: "${deleted.tokenId}", alreadyDeleted: true }`
     : `{ tokenId: "${deleted.tokenId}" }`

@@ -3,8 +3,8 @@
  * run when asked for on the command line and given a token in `VERCEL_TOKEN`.
  */
 import { createVercelAuth } from "@vercel-auth/adapter"
-import { formatDeleted } from "./format.js"
-import { formatMs, renderTable, type Row } from "./table.js"
+import { formatDeleted, wrap } from "./format.js"
+import { formatMs, type Row } from "./table.js"
 
 export interface LiveOptions {
   readonly tokenId: string
@@ -16,18 +16,16 @@ export interface LiveOptions {
   readonly log?: ((line: string) => void) | undefined
 }
 
-const explainFailure = (error: unknown): ReadonlyArray<string> => {
-  if (!(error instanceof Error)) return [String(error)]
+/** The error's tag and the facts worth quoting to Vercel support, then its message. */
+const explainFailure = (error: unknown): { readonly tag: string; readonly facts: string; readonly message: string } => {
+  if (!(error instanceof Error)) return { tag: "failure", facts: "", message: String(error) }
   const fields = error as Error & { _tag?: string; status?: number; requestId?: string; attempts?: number }
   const facts = [
     fields.status === undefined ? undefined : `status ${fields.status}`,
     fields.requestId === undefined ? undefined : `requestId ${fields.requestId}`,
     fields.attempts === undefined ? undefined : `attempts ${fields.attempts}`
   ].filter((fact) => fact !== undefined)
-  return [
-    `${fields._tag ?? error.name}${facts.length === 0 ? "" : `: ${facts.join(", ")}`}`,
-    `message: ${error.message}`
-  ]
+  return { tag: fields._tag ?? error.name, facts: facts.join(", "), message: error.message }
 }
 
 export const runLive = async (options: LiveOptions): Promise<Row> => {
@@ -36,24 +34,20 @@ export const runLive = async (options: LiveOptions): Promise<Row> => {
   log(`vercel-auth demo, live: revoking ${options.tokenId} at ${options.baseUrl ?? "https://api.vercel.com"}`)
   log("(authenticated by the token in VERCEL_TOKEN, which is not shown)")
   const started = performance.now()
-  let row: Omit<Row, "ms">
+  const row = { scenario: "live revoke", api: "Promise", requests: undefined } as const
   try {
     const deleted = await vercel.tokens.delete(options.tokenId, { signal: options.signal })
-    log(`   revoked: ${formatDeleted(deleted)}`)
+    const ms = performance.now() - started
+    log(`   revoked → ${formatDeleted(deleted)} in ${formatMs(ms)}`)
     const outcome = deleted.alreadyDeleted === true ? "alreadyDeleted: true" : `revoked ${deleted.tokenId}`
-    row = { scenario: "live revoke", api: "Promise", outcome, ok: true, requests: undefined }
+    return { ...row, outcome, ok: true, ms }
   } catch (error) {
-    const [headline = "", ...rest] = explainFailure(error)
-    log(`   failed: ${headline}`)
-    for (const line of rest) log(`   ${line}`)
-    row = { scenario: "live revoke", api: "Promise", outcome: `failed: ${headline}`, ok: false, requests: undefined }
+    const ms = performance.now() - started
+    const { facts, message, tag } = explainFailure(error)
+    log(`   failed after ${formatMs(ms)}: ${tag}${facts === "" ? "" : `, ${facts}`}`)
+    for (const [i, line] of wrap(`message: ${message}`, 110).entries()) log(`   ${i === 0 ? "" : "  "}${line}`)
+    return { ...row, outcome: `failed: ${tag}`, ok: false, ms }
   } finally {
     await vercel.dispose()
   }
-  const ms = performance.now() - started
-  log(`   ${formatMs(ms)}`)
-  log("")
-  const result = { ...row, ms }
-  for (const line of renderTable([result])) log(line)
-  return result
 }

@@ -91,9 +91,8 @@ export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<
   const demo = await startDemoServer()
   try {
     log(`vercel-auth demo: revoking tokens on a local Vercel-like server at ${demo.server.url}`)
-    log(
-      `(loopback only, made-up tokens; the server allows ${rateLimit.limit} requests per ${rateLimit.windowMs} ms per token)`
-    )
+    const { limit, windowMs } = rateLimit
+    log(`(loopback only, made-up tokens; the server allows ${limit} requests per ${windowMs} ms per token)`)
     const rows: Array<Row> = []
     for (const [i, scenario] of scenarios.entries()) {
       log("")
@@ -104,9 +103,8 @@ export const runDemo = async (options: DemoOptions = {}): Promise<ReadonlyArray<
     for (const line of renderTable(rows)) log(line)
     const unexpected = rows.filter((row) => !row.ok).length
     log("")
-    log(
-      unexpected === 0 ? "Every scenario ended as expected." : `${unexpected} scenario run(s) did not end as expected.`
-    )
+    log(unexpected === 0 ? "Every scenario ended as expected." : `${unexpected} run(s) did not end as expected.`)
+    log("The same client against the real API, for one token of yours: VERCEL_TOKEN=… pnpm demo -- --live <tokenId>")
     return rows
   } finally {
     await demo.close()

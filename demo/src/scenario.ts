@@ -2,13 +2,12 @@
  * What a scenario is: one behaviour shown twice, through the Promise API and through the Effect API,
  * each run under its own account on the demo server.
  */
-import type { createVercelAuth } from "@vercel-auth/adapter"
-import type { Resilience, TokenService } from "@vercel-auth/core"
+import type { Resilience, TokenService, VercelAuthClient } from "@vercel-auth/adapter"
 import type * as Effect from "effect/Effect"
 import type { Account } from "./server.js"
 
 /** The Promise API's client, as `createVercelAuth` makes it. */
-export type Client = ReturnType<typeof createVercelAuth>
+export type Client = VercelAuthClient.VercelAuthClient
 
 export interface Result {
   /** A few words for the summary table. */

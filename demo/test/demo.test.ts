@@ -96,11 +96,11 @@ describe("the command line", () => {
       const ok = collect()
       expect(await run({ _tag: "Live", tokenId: "tok_live_1" }, { env, log: ok.log, error: ok.log })).toBe(0)
       expect(server.isLive("tok_live_1")).toBe(false)
-      expect(ok.lines.join("\n")).toContain(`revoked: { tokenId: "tok_live_1" }`)
+      expect(ok.lines.join("\n")).toContain(`revoked → { tokenId: "tok_live_1" }`)
 
       const missing = collect()
       expect(await run({ _tag: "Live", tokenId: "tok_live_1" }, { env, log: missing.log, error: missing.log })).toBe(1)
-      expect(missing.lines.join("\n")).toMatch(/failed: TokenNotFound: status 404, requestId tst1::/)
+      expect(missing.lines.join("\n")).toMatch(/failed after \d+ ms: TokenNotFound, status 404, requestId tst1::/)
 
       expect([...ok.lines, ...missing.lines].join("\n")).not.toContain(secret)
       expect(server.requests.map((request) => request.tokenId)).toEqual(["tok_live_1", "tok_live_1"])

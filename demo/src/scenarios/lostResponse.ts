@@ -3,8 +3,7 @@
  * gets a 404, and knows that its own first attempt did it: success with `alreadyDeleted: true`,
  * where a naive client would report a failure for a revocation that worked.
  */
-import type { Schemas } from "@vercel-auth/core"
-import { TokenService } from "@vercel-auth/core"
+import { type DeletedToken, TokenService } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
 import { formatDeleted } from "../format.js"
 import type { Result, Scenario } from "../scenario.js"
@@ -13,7 +12,7 @@ import type { Account } from "../server.js"
 const loseTheResponse = ({ server, tokenIds: [id] }: Account) =>
   server.script.push({ kind: "reset", when: "after-delete", tokenId: id })
 
-const judge = (call: string, deleted: Schemas.DeletedToken, account: Account): Result => {
+const judge = (call: string, deleted: DeletedToken, account: Account): Result => {
   const [first, second] = account.requests()
   const id = account.tokenIds[0]!
   return {
@@ -21,7 +20,8 @@ const judge = (call: string, deleted: Schemas.DeletedToken, account: Account): R
     ok: deleted.tokenId === id && deleted.alreadyDeleted === true && first?.deleted === id && second?.status === 404,
     lines: [
       `the server revoked ${id}, then reset the connection: the response was lost`,
-      `the client retried, was answered 404, and ${call} → ${formatDeleted(deleted)}`
+      "the client retried, was answered 404, and concluded that its first attempt had revoked it:",
+      `${call} → ${formatDeleted(deleted)}`
     ]
   }
 }

@@ -2,8 +2,7 @@
  * 2. A token that does not exist: a 404 becomes the typed `TokenNotFound`, with what a person needs
  * to act on it (status, Vercel's request id for support, a message that says what to do).
  */
-import { TokenNotFound } from "@vercel-auth/adapter"
-import { TokenService } from "@vercel-auth/core"
+import { TokenNotFound, TokenService } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
 import type { Result, Scenario } from "../scenario.js"
 

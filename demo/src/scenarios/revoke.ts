@@ -1,14 +1,13 @@
 /**
  * 1. The everyday case: the token exists, the call revokes it, the value is the id Vercel returned.
  */
-import { TokenService } from "@vercel-auth/core"
-import type { Schemas } from "@vercel-auth/core"
+import { type DeletedToken, TokenService } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
 import { formatDeleted } from "../format.js"
 import type { Result, Scenario } from "../scenario.js"
 import type { Account } from "../server.js"
 
-const judge = (call: string, deleted: Schemas.DeletedToken, { server, tokenIds: [id] }: Account): Result => ({
+const judge = (call: string, deleted: DeletedToken, { server, tokenIds: [id] }: Account): Result => ({
   outcome: `revoked ${deleted.tokenId}`,
   ok: deleted.tokenId === id && deleted.alreadyDeleted === undefined && !server.isLive(id!),
   lines: [`${call} → ${formatDeleted(deleted)}`]

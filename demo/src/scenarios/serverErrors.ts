@@ -1,8 +1,7 @@
 /**
  * 5. A burst of 503s: retried with jittered backoff until the server recovers, within the attempt limit.
  */
-import type { Schemas } from "@vercel-auth/core"
-import { TokenService } from "@vercel-auth/core"
+import { type DeletedToken, TokenService } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
 import { formatDeleted } from "../format.js"
 import type { Result, Scenario } from "../scenario.js"
@@ -11,7 +10,7 @@ import type { Account } from "../server.js"
 const twoOutages = ({ server, tokenIds: [id] }: Account) =>
   server.script.push({ kind: "status", status: 503, times: 2, tokenId: id })
 
-const judge = (call: string, deleted: Schemas.DeletedToken, account: Account): Result => {
+const judge = (call: string, deleted: DeletedToken, account: Account): Result => {
   const statuses = account.requests().map((request) => request.status)
   return {
     outcome: `revoked after ${statuses.length} attempts`,

@@ -1,0 +1,58 @@
+/**
+ * Benchmark 3b: cold import time. Each sample is a fresh `node` process (no module cache; the OS
+ * file cache is warm after the first), timing `await import(...)` inside it with `performance.now()`,
+ * and the wall time of the whole process from outside. Contenders alternate, sample by sample.
+ */
+import { spawnSync } from "node:child_process"
+import { performance } from "node:perf_hooks"
+import { fileURLToPath } from "node:url"
+import { median } from "./stats.js"
+
+/** Bare specifiers resolve from the bench package, as they would in an application depending on them. */
+const benchDir = fileURLToPath(new URL("../", import.meta.url))
+
+export interface ImportTime {
+  readonly label: string
+  readonly specifiers: ReadonlyArray<string>
+  readonly importMs: ReadonlyArray<number>
+  readonly processMs: ReadonlyArray<number>
+}
+
+export const importSubjects: ReadonlyArray<{ readonly label: string; readonly specifiers: ReadonlyArray<string> }> = [
+  { label: "`node` alone (no import)", specifiers: [] },
+  { label: "`@vercel-auth/adapter`", specifiers: ["@vercel-auth/adapter"] },
+  {
+    label: "`@vercel/sdk` standalone function",
+    specifiers: ["@vercel/sdk/core.js", "@vercel/sdk/funcs/authenticationDeleteAuthToken.js"]
+  }
+]
+
+const sample = (specifiers: ReadonlyArray<string>): { importMs: number; processMs: number } => {
+  const imports = specifiers.map((s) => `await import(${JSON.stringify(s)});`).join("")
+  const code = `const t=performance.now();${imports}process.stdout.write(String(performance.now()-t))`
+  const start = performance.now()
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+    cwd: benchDir,
+    encoding: "utf8",
+    timeout: 20_000
+  })
+  const processMs = performance.now() - start
+  if (result.status !== 0) throw new Error(`bench: importing ${specifiers.join(", ")} failed: ${result.stderr}`)
+  return { importMs: Number(result.stdout), processMs }
+}
+
+export const measureImportTimes = (samples: number): ReadonlyArray<ImportTime> => {
+  // One discarded round, so the first measured process does not pay for a cold file cache.
+  for (const subject of importSubjects) sample(subject.specifiers)
+  const results = importSubjects.map((s) => ({ ...s, importMs: [] as Array<number>, processMs: [] as Array<number> }))
+  for (let i = 0; i < samples; i++) {
+    for (const result of results) {
+      const { importMs, processMs } = sample(result.specifiers)
+      result.importMs.push(importMs)
+      result.processMs.push(processMs)
+    }
+  }
+  return results
+}
+
+export const medianImport = (time: ImportTime) => ({ importMs: median(time.importMs), processMs: median(time.processMs) })
