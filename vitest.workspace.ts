@@ -19,4 +19,9 @@ const project = (name: string): TestProjectConfiguration => ({
   }
 })
 
-export default [project("core"), project("testing"), project("adapter")]
+const demo: TestProjectConfiguration = {
+  resolve: { alias },
+  test: { name: "demo", root: root("./demo"), include: ["test/**/*.test.ts"], testTimeout: 20_000 }
+}
+
+export default [project("core"), project("testing"), project("adapter"), demo]

@@ -51,6 +51,7 @@ const main = () => {
         "esm-only",
         "--format",
         "table-flipped",
+        "--no-color",
         "--include-entrypoints",
         ...entrypoints(name)
       ])
