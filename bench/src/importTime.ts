@@ -55,4 +55,7 @@ export const measureImportTimes = (samples: number): ReadonlyArray<ImportTime> =
   return results
 }
 
-export const medianImport = (time: ImportTime) => ({ importMs: median(time.importMs), processMs: median(time.processMs) })
+export const medianImport = (time: ImportTime) => ({
+  importMs: median(time.importMs),
+  processMs: median(time.processMs)
+})

@@ -3,15 +3,7 @@
  * and at concurrency 50, over several runs interleaved in one process (the order rotates each run,
  * so no contender always runs first or last).
  */
-import {
-  type Contender,
-  handFetch,
-  handUndici,
-  ourEffect,
-  ourPromise,
-  type Target,
-  vercelSdk
-} from "./contenders.js"
+import { type Contender, handFetch, handUndici, ourEffect, ourPromise, type Target, vercelSdk } from "./contenders.js"
 import { runConcurrent, runSequential } from "./loops.js"
 
 export interface PerCallSettings {

@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
-import { startChild } from "./childProcess.js"
 import { packageOf } from "./bundleSize.js"
+import { startChild } from "./childProcess.js"
 
 interface CallFrame {
   readonly functionName: string

@@ -176,9 +176,16 @@ const rateLimitSection = (r: Results): string => {
 const rssTable = (runs: ReadonlyArray<RssRun>, every: number): string => {
   const sampled = runs[0]?.samples.map((sample) => sample.calls) ?? []
   return table(
-    ["client", "calls", "µs per call", "RSS first / last / max", "heap after GC first / last / max", ...sampled.map(
-      (n) => n === 0 ? "heap at 0" : `${n / 1000}k`
-    )],
+    [
+      "client",
+      "calls",
+      "µs per call",
+      "RSS first / last / max",
+      "heap after GC first / last / max",
+      ...sampled.map(
+        (n) => n === 0 ? "heap at 0" : `${n / 1000}k`
+      )
+    ],
     runs.map((run) => {
       const rss = run.samples.map((s) => s.rssMiB)
       const heap = run.samples.map((s) => s.heapUsedMiB)
@@ -208,7 +215,9 @@ const footprintSection = (r: Results): string => {
     return [
       time.label,
       time.specifiers.length === 0 ? "–" : ms(m.importMs),
-      `${ms(min(time.importMs.length > 0 ? time.importMs : [0]))} – ${ms(max(time.importMs.length > 0 ? time.importMs : [0]))}`,
+      `${ms(min(time.importMs.length > 0 ? time.importMs : [0]))} – ${
+        ms(max(time.importMs.length > 0 ? time.importMs : [0]))
+      }`,
       ms(m.processMs)
     ]
   })
@@ -274,7 +283,15 @@ const profileSection = (r: Results): string => {
     "",
     table(
       ["function", "package", "where", "self time", "share"],
-      p.top.map((f) => [`\`${f.name}\``, f.pkg, f.location === "" ? "–" : `\`${f.location}\``, `${ms(f.selfMs)} ms`, percent(f.selfMs / total)])
+      p.top.map((
+        f
+      ) => [
+        `\`${f.name}\``,
+        f.pkg,
+        f.location === "" ? "–" : `\`${f.location}\``,
+        `${ms(f.selfMs)} ms`,
+        percent(f.selfMs / total)
+      ])
     ),
     "",
     profileNotes

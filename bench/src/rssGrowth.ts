@@ -20,7 +20,12 @@ export const measureRss = async (
   count: number,
   every: number
 ): Promise<RssRun> => {
-  const child = startChild<RssReport>("rssChild.js", [baseUrl, key, String(count), String(every)], ["--expose-gc"], 150_000)
+  const child = startChild<RssReport>(
+    "rssChild.js",
+    [baseUrl, key, String(count), String(every)],
+    ["--expose-gc"],
+    150_000
+  )
   try {
     return { label, ...(await child.message) }
   } finally {

@@ -70,9 +70,10 @@ const main = async () => {
   writeFileSync(
     `${docsDir}${chartFile}`,
     renderChart({
-      title: `${rateLimitSettings.calls} revocations, ${rateLimitSettings.inFlight} in flight, limit ${rateLimitSettings.limit} per ${
-        rateLimitSettings.windowMs / 1000
-      } s`,
+      title:
+        `${rateLimitSettings.calls} revocations, ${rateLimitSettings.inFlight} in flight, limit ${rateLimitSettings.limit} per ${
+          rateLimitSettings.windowMs / 1000
+        } s`,
       total: rateLimitSettings.calls,
       idealMs: summary.idealMs,
       series: [

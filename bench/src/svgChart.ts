@@ -49,7 +49,9 @@ export const renderChart = (spec: ChartSpec): string => {
   const xStep = xMaxS > 40 ? 10 : xMaxS > 20 ? 4 : 2
   for (let s = 0; s <= xMaxS; s += xStep) {
     parts.push(
-      `<line x1="${fixed(x(s * 1000))}" y1="${top}" x2="${fixed(x(s * 1000))}" y2="${top + plotHeight}" stroke="#e5e5e5"/>`,
+      `<line x1="${fixed(x(s * 1000))}" y1="${top}" x2="${fixed(x(s * 1000))}" y2="${
+        top + plotHeight
+      }" stroke="#e5e5e5"/>`,
       `<text x="${fixed(x(s * 1000))}" y="${top + plotHeight + 16}" text-anchor="middle" fill="#555">${s}</text>`
     )
   }

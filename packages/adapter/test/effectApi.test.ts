@@ -12,7 +12,7 @@ import {
   VercelAuthNode
 } from "@vercel-auth/adapter"
 import type { MockVercelServer } from "@vercel-auth/testing"
-import { ConfigError, ConfigProvider, Effect, Fiber, Layer } from "effect"
+import { ConfigError, ConfigProvider, Effect, Fiber, Layer, Logger, LogLevel } from "effect"
 import { eventually, expectNoUnhandledRejections, fast, TOKEN, withServer } from "./support.js"
 
 expectNoUnhandledRejections()
@@ -70,6 +70,21 @@ describe("vercel.effect.tokens.delete", () => {
         expect(s.requests).toHaveLength(1)
         expect(yield* Fiber.join(second)).toEqual({ tokenId: "tok_2" })
         expect(yield* Effect.promise(() => first)).toEqual({ tokenId: "tok_1" })
+      }).pipe(Effect.scoped)))
+
+  it.live("the caller's own logger still applies inside the call", () =>
+    onServer({ tokens }, (s) =>
+      Effect.gen(function*() {
+        s.script.push({ kind: "status", status: 503 })
+        const vercel = yield* client(s)
+        const lines: Array<string> = []
+        const logger = Logger.make(({ message }) => lines.push(String(message)))
+        yield* vercel.effect.tokens.delete("tok_1").pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+          Logger.withMinimumLogLevel(LogLevel.Debug)
+        )
+        // The retry after the 503 is logged by core, at debug level, through the caller's logger.
+        expect(lines.length).toBeGreaterThan(0)
       }).pipe(Effect.scoped)))
 
   it.live("interrupting the fiber stops the request in flight", () =>

@@ -50,7 +50,7 @@ export const make = (options: Options): VercelAuthClient => {
     tokens: {
       delete: (tokenId, { missingOk, signal } = {}) => {
         if (disposed) return Promise.reject(new ClientDisposed())
-        // Checked before running: a fiber interrupted as it starts could still run up to its first request.
+        // Checked before running, so that an aborted signal certainly sends nothing and costs nothing.
         if (signal?.aborted === true) return Promise.reject(abortError(signal))
         return runtime.runPromiseExit(revoke(tokenId, { missingOk }), { signal }).then((exit) =>
           settle(exit, signal, disposed, resolved.token)

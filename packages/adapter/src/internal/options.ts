@@ -38,7 +38,7 @@ const describeConfigError = (error: ConfigError.ConfigError): string =>
 export const resolveOptions = (options: Options): VercelAuth.Options & { readonly token: string } => {
   const token = options.token ?? process.env.VERCEL_TOKEN
   // An empty or blank token is as good as none; sending it would only earn a 401 later.
-  if (token === undefined || token.trim() === "") throw missingToken()
+  if (typeof token !== "string" || token.trim() === "") throw missingToken()
   const baseUrl = options.baseUrl ?? nonEmpty(process.env.VERCEL_API_URL)
   const resolved = {
     token,
