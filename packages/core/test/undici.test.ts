@@ -6,7 +6,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { ConfigProvider, Effect, Layer, Logger } from "effect"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import type { AddressInfo } from "node:net"
 import { revoke, VercelLive } from "../../../docs/examples/getting-started.js"
@@ -111,8 +111,15 @@ describe("through undici", () => {
     Effect.gen(function*() {
       const server = yield* serve([[200, "{\"tokenId\":\"tok_123\"}"], [404, "{\"error\":{\"code\":\"not_found\"}}"]])
       const config = ConfigProvider.fromMap(new Map([["VERCEL_TOKEN", TOKEN], ["VERCEL_API_URL", server.url]]))
-      const first = yield* revoke("tok_123").pipe(Effect.provide(VercelLive), Effect.withConfigProvider(config))
-      const again = yield* revoke("tok_123").pipe(Effect.provide(VercelLive), Effect.withConfigProvider(config))
+      const logged: Array<unknown> = []
+      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => void logged.push(message)))
+      const run = revoke("tok_123").pipe(
+        Effect.provide(Layer.merge(VercelLive, capture)),
+        Effect.withConfigProvider(config)
+      )
+      const first = yield* run
+      const again = yield* run
+      expect(logged.flat()).toEqual(["revoked tok_123", "tok_123 was already gone"])
       expect(first).toEqual({ tokenId: "tok_123" })
       expect(again).toEqual({ tokenId: "tok_123", alreadyDeleted: true })
       expect(server.seen.map((seen) => seen.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`])
