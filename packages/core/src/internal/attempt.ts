@@ -52,6 +52,7 @@ const parseJson = (text: string): unknown => {
   }
 }
 
+const unreadable = "(the body could not be read in full)"
 const decodeDeleted = Schema.decodeUnknownEither(DeleteTokenResponse)
 const decodeErrorBody = Schema.decodeUnknownOption(VercelErrorBody)
 
@@ -61,23 +62,29 @@ const read = (
   serverClock: ServerClock
 ): Effect.Effect<Outcome> =>
   Effect.map(Effect.either(response.text), (body) => {
+    // undici's response builds a new Headers object on every read of `headers`.
+    const headers = response.headers
+    const status = response.status
     const text = Either.getOrElse(body, () => "")
     const json = parseJson(text)
+    const success = status >= 200 && status < 300
     const answer: Answer = {
-      status: response.status,
-      headers: response.headers,
-      clocks: clocks(response.headers, now, serverClock.observe),
-      requestId: response.headers["x-vercel-id"],
-      detail: Option.getOrUndefined(
+      status,
+      headers,
+      clocks: clocks(headers, now, serverClock.observe),
+      requestId: headers["x-vercel-id"],
+      // Only an error answer has an error body worth decoding; a 2xx needs the excerpt only if it is odd.
+      detail: success ? undefined : Option.getOrUndefined(
         Option.flatMap(decodeErrorBody(json), (errorBody) => Option.fromNullable(errorBody.error ?? errorBody.err))
       ),
-      excerpt: Either.isLeft(body) ? "(the body could not be read in full)" : excerpt(text)
+      excerpt: ""
     }
-    if (response.status >= 200 && response.status < 300 && Either.isRight(body)) {
+    if (success && Either.isRight(body)) {
       const decoded = decodeDeleted(json)
       if (Either.isRight(decoded)) return { _tag: "Deleted", tokenId: decoded.right.tokenId, answer }
     }
-    return { _tag: "Answered", answer, bodyOk: Either.isRight(body) }
+    const bodyOk = Either.isRight(body)
+    return { _tag: "Answered", answer: { ...answer, excerpt: bodyOk ? excerpt(text) : unreadable }, bodyOk }
   })
 
 /**
