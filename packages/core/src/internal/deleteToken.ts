@@ -137,7 +137,7 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience> 
   const newBackoffs = makeBackoffs(policy)
 
   const attemptOnce = (request: HttpClientRequest.HttpClientRequest, latestStart: number, onSend: () => void) =>
-    concurrency.withPermits(1)(
+    concurrency.withPermit(
       Effect.acquireUseRelease(
         gate.acquire(latestStart),
         (permit) =>
