@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Random, TestClock } from "effect"
+import { makeGate } from "../src/internal/gate.js"
 import { advance, failureOf, harness, httpDate, json, type Reply, T0 } from "./support.js"
 
 const withRandom = Effect.withRandom(Random.fixed([0.5]))
@@ -165,5 +166,43 @@ describe("the rate-limit gate", () => {
         expect(h.sent).toHaveLength(2)
         yield* Fiber.interrupt(calls)
       }).pipe(Effect.provide(h.layer))
+    }))
+})
+
+describe("the gate's window bookkeeping", () => {
+  it.effect("keeps counting down a window whose reset estimate moved earlier", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const gate = yield* makeGate
+      const first = yield* gate.acquire(T0 + 60_000)
+      const second = yield* gate.acquire(T0 + 60_000)
+      const windowId = T0 / 1000 + 5
+      // The same window, seen twice: the second answer came with a sharper clock, so an earlier reset.
+      first.feedback = { rateLimit: { limit: 2, remaining: 1, resetAt: T0 + 5900, windowId }, answered: true }
+      second.feedback = { rateLimit: { limit: 2, remaining: 0, resetAt: T0 + 5000, windowId }, answered: true }
+      yield* gate.release(first)
+      yield* gate.release(second)
+      const third = yield* Effect.fork(gate.acquire(T0 + 60_000))
+      yield* advance(4999)
+      expect(third.unsafePoll()).toBeNull()
+      yield* advance(1)
+      expect(third.unsafePoll()?._tag).toBe("Success")
+    }))
+
+  it.effect("takes a newer window over an older one, whatever their order of arrival", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const gate = yield* makeGate
+      const late = yield* gate.acquire(T0 + 60_000)
+      const early = yield* gate.acquire(T0 + 60_000)
+      late.feedback = { rateLimit: { limit: 2, remaining: 0, resetAt: T0 + 2000, windowId: 2 }, answered: true }
+      early.feedback = { rateLimit: { limit: 2, remaining: 2, resetAt: T0 + 1000, windowId: 1 }, answered: true }
+      yield* gate.release(late)
+      yield* gate.release(early)
+      const next = yield* Effect.fork(gate.acquire(T0 + 60_000))
+      yield* advance(1999)
+      expect(next.unsafePoll()).toBeNull()
+      yield* advance(1)
+      expect(next.unsafePoll()?._tag).toBe("Success")
     }))
 })

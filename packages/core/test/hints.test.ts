@@ -123,7 +123,12 @@ describe("rate-limit observations", () => {
       "x-ratelimit-reset": String(now / 1000 + 20),
       date: httpDate(now)
     }, now - 60_000)
-    expect(observeRateLimit(headers, cl)).toEqual({ limit: 100, remaining: 0, resetAt: now - 60_000 + 20_000 })
+    expect(observeRateLimit(headers, cl)).toEqual({
+      limit: 100,
+      remaining: 0,
+      resetAt: now - 60_000 + 20_000,
+      windowId: now / 1000 + 20
+    })
   })
 
   it("needs both Remaining and Reset, as whole numbers", () => {

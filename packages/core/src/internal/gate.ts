@@ -94,13 +94,18 @@ export const makeGate: Effect.Effect<Gate> = Effect.sync(() => {
       inFlight--
       const feedback = permit.feedback
       const observed = feedback?.rateLimit
-      // Responses overtake each other: keep the newest window, and within one window the lowest count.
-      if (
-        observed !== undefined &&
-        (window === undefined || observed.resetAt > window.resetAt ||
-          (observed.resetAt === window.resetAt && observed.remaining < window.remaining))
-      ) {
-        window = observed
+      // Responses overtake each other: keep the newest window; within one window, the lowest count
+      // and the earliest reset (every estimate of it is late, never early, so the earliest is best).
+      if (observed !== undefined) {
+        if (window === undefined || observed.windowId > window.windowId) {
+          window = observed
+        } else if (observed.windowId === window.windowId) {
+          window = {
+            ...observed,
+            remaining: Math.min(observed.remaining, window.remaining),
+            resetAt: Math.min(observed.resetAt, window.resetAt)
+          }
+        }
       }
       if (feedback?.closedUntil !== undefined) {
         closedUntil = Math.max(closedUntil, feedback.closedUntil)

@@ -20,6 +20,11 @@ export interface RateLimitObservation {
   readonly remaining: number
   /** Local epoch ms at which `remaining` resets. */
   readonly resetAt: number
+  /**
+   * Which window this is, as the server names it: the raw epoch reset. `resetAt` is not fit for
+   * that, since it moves as the estimate of the server's clock sharpens.
+   */
+  readonly windowId: number
 }
 
 const deltaSeconds = /^\d+(?:\.\d+)?$/
@@ -131,7 +136,9 @@ export const observeRateLimit = (headers: Headers.Headers, c: Clocks): RateLimit
   const reset = parseNonNegative(headers["x-ratelimit-reset"])
   if (remaining === undefined || reset === undefined || !Number.isInteger(remaining)) return undefined
   const limit = parseNonNegative(headers["x-ratelimit-limit"])
-  return { limit, remaining, resetAt: c.now + resetWait(reset, c) }
+  const resetAt = c.now + resetWait(reset, c)
+  // A delta-seconds reset counts down within a window, so only an epoch value names the window.
+  return { limit, remaining, resetAt, windowId: reset >= epochSecondsFloor ? reset : resetAt }
 }
 
 /** A local instant as a `Date`, when it can be one. */
