@@ -17,6 +17,12 @@ export interface Child<A> {
   readonly stop: () => Promise<void>
 }
 
+// A benchmark that fails or times out must not leave its children running.
+const live = new Set<ChildProcess>()
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL")
+})
+
 export const startChild = <A>(
   name: string,
   args: ReadonlyArray<string> = [],
@@ -27,7 +33,13 @@ export const startChild = <A>(
     execArgv: [...execArgv],
     stdio: ["ignore", "inherit", "inherit", "ipc"]
   })
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  live.add(child)
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      live.delete(child)
+      resolve(code)
+    })
+  )
   const message = new Promise<A>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL")

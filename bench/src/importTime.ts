@@ -21,6 +21,9 @@ export interface ImportTime {
 export const importSubjects: ReadonlyArray<{ readonly label: string; readonly specifiers: ReadonlyArray<string> }> = [
   { label: "`node` alone (no import)", specifiers: [] },
   { label: "`@vercel-auth/adapter`", specifiers: ["@vercel-auth/adapter"] },
+  // For scale: what the adapter's own dependencies cost to load alone.
+  { label: "(for scale) `effect/Effect` alone", specifiers: ["effect/Effect"] },
+  { label: "(for scale) `@effect/platform/HttpClient` alone", specifiers: ["@effect/platform/HttpClient"] },
   {
     label: "`@vercel/sdk` standalone function",
     specifiers: ["@vercel/sdk/core.js", "@vercel/sdk/funcs/authenticationDeleteAuthToken.js"]

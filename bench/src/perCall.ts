@@ -18,8 +18,8 @@ export const perCallSettings: PerCallSettings = {
   sequentialCalls: 2_000,
   concurrentCalls: 2_000,
   concurrency: 50,
-  runs: 7,
-  warmupCalls: 500
+  runs: 5,
+  warmupCalls: 300
 }
 
 export interface ContenderRuns {

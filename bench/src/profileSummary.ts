@@ -49,6 +49,7 @@ const groupOf = (frame: CallFrame): string => {
     if (frame.functionName === "(idle)") return "(idle)"
     return "(V8 / native)"
   }
+  if (frame.url.startsWith("wasm://")) return "llhttp (undici's HTTP parser, wasm)"
   if (frame.url.startsWith("node:")) {
     return frame.url.includes("deps/undici") ? "node (bundled undici of `fetch`)" : "node (core modules)"
   }
