@@ -144,6 +144,7 @@ export const listen = (options: Options): Promise<Server> => {
 
     const delayMs = entry?.delayMs ?? 0
     if (delayMs <= 0) return act(entry)
+    // A Node timer on purpose: this server answers real sockets on the real clock, which TestClock cannot drive.
     const timer = setTimeout(() => {
       timers.delete(timer)
       if (!record.aborted && !res.destroyed) act(entry)
