@@ -1,10 +1,11 @@
 /**
  * The examples of docs/errors.md, run by packages/core/test/docs.test.ts.
  */
-import type { createVercelAuth } from "@vercel-auth/adapter"
 import { RateLimited, TokenNotFound } from "@vercel-auth/adapter"
-import type { TokenService } from "@vercel-auth/core"
 import { Effect } from "effect"
+
+import type { createVercelAuth } from "@vercel-auth/adapter"
+import type { TokenService } from "@vercel-auth/core"
 
 export const inEffect = (tokens: TokenService.Service, id: string) => {
   const revoked = tokens.delete(id).pipe(

@@ -1,11 +1,11 @@
 /**
  * The examples of docs/getting-started.md, run by packages/core/test/docs.test.ts.
  */
+// --- getting-started: effect
 import { NodeHttpClient } from "@effect/platform-node"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
 import { Effect, Layer } from "effect"
 
-// --- getting-started: effect
 export const revoke = (tokenId: string) =>
   Effect.gen(function*() {
     const tokens = yield* TokenService.TokenService

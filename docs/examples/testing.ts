@@ -2,11 +2,13 @@
  * The examples of docs/testing.md. Importing this module registers its tests: it is run by
  * packages/testing/test/docs-examples.test.ts.
  */
+// --- testing: imports
 import { NodeHttpClient } from "@effect/platform-node"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { TokenError, TokenService, VercelAuth } from "@vercel-auth/core"
 import { MockHttpClient, MockVercelServer, TokenServiceTest } from "@vercel-auth/testing"
 import { Effect, Fiber, Layer, TestClock } from "effect"
+// --- end
 
 // --- testing: user code
 /** Your code: revokes leaked tokens, telling apart the ones that were already gone. */

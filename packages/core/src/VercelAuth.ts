@@ -1,12 +1,15 @@
 /**
- * One-stop wiring: `TokenService` with everything under it, needing only an
- * `HttpClient.HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`, or a test double).
+ * One-stop wiring: `TokenService` and `IntegrationSso` with everything under them, needing only an
+ * `HttpClient.HttpClient` (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`, the adapter's
+ * `UndiciHttpClient.layer`, or a test double).
  *
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
+import type * as GateStore from "./GateStore.js"
+import * as IntegrationSso from "./IntegrationSso.js"
 import * as Resilience from "./Resilience.js"
 import * as TokenService from "./TokenService.js"
 import * as VercelConfig from "./VercelConfig.js"
@@ -18,6 +21,8 @@ import * as VercelHttpClient from "./VercelHttpClient.js"
  */
 export interface Options extends VercelConfig.Options {
   readonly resilience?: Partial<Resilience.ResiliencePolicy> | undefined
+  /** Where the rate-limit gate keeps its state; in memory, per layer instance, by default. */
+  readonly gate?: GateStore.Make | undefined
 }
 
 /**
@@ -28,16 +33,29 @@ export interface Options extends VercelConfig.Options {
  */
 export type Services =
   | TokenService.TokenService
+  | IntegrationSso.IntegrationSso
   | VercelHttpClient.VercelHttpClient
   | VercelConfig.VercelConfig
   | Resilience.Resilience
 
-const wire = <E>(
-  config: Layer.Layer<VercelConfig.VercelConfig, E>,
-  resilience: Layer.Layer<Resilience.Resilience>
-): Layer.Layer<Services, E, HttpClient.HttpClient> => {
-  const http = Layer.provideMerge(VercelHttpClient.layer, config)
-  return Layer.provideMerge(TokenService.layer, Layer.merge(http, resilience))
+/**
+ * Everything above a `VercelConfig`: build it once, from options or from the environment.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerFromConfig = (
+  options: { readonly resilience?: Partial<Resilience.ResiliencePolicy> | undefined; readonly gate?: GateStore.Make | undefined } = {}
+): Layer.Layer<
+  Exclude<Services, VercelConfig.VercelConfig>,
+  ConfigError.ConfigError,
+  HttpClient.HttpClient | VercelConfig.VercelConfig
+> => {
+  const resilience = options.gate === undefined
+    ? Resilience.layer(options.resilience)
+    : Resilience.layerShared(options.resilience, options.gate)
+  const http = Layer.merge(VercelHttpClient.layer, resilience)
+  return Layer.provideMerge(Layer.merge(TokenService.layer, IntegrationSso.layerFromConfig), http)
 }
 
 /**
@@ -45,7 +63,7 @@ const wire = <E>(
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  wire(VercelConfig.layer(options), Resilience.layer(options.resilience))
+  Layer.provideMerge(layerFromConfig(options), VercelConfig.layer(options))
 
 /**
  * Reads `VERCEL_TOKEN` and `VERCEL_API_URL` through Effect `Config`; the policy is passed in code.
@@ -56,4 +74,4 @@ export const layer = (options: Options): Layer.Layer<Services, ConfigError.Confi
 export const layerConfig = (
   resilience?: Partial<Resilience.ResiliencePolicy>
 ): Layer.Layer<Services, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  wire(VercelConfig.layerConfig, Resilience.layer(resilience))
+  Layer.provideMerge(layerFromConfig({ resilience }), VercelConfig.layerConfig)

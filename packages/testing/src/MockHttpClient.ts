@@ -75,9 +75,31 @@ const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unk
     description: cause instanceof Error ? cause.message : String(cause)
   })
 
+/**
+ * A copy of `reply` for one request. A clone lets a handler return the same constant Response for
+ * every request (a body reads once), but a clone's body is one branch of a tee, and cancelling a
+ * branch waits for its twin to be cancelled too, which the handler's original never is. The copy's
+ * body cancels at once, as a body off a real socket does.
+ */
+const copyOf = (reply: Response): Response => {
+  const clone = reply.clone()
+  if (clone.body === null) return clone
+  const reader = clone.body.getReader()
+  const body = new ReadableStream<Uint8Array>({
+    pull: (controller) =>
+      reader.read().then(
+        ({ done, value }) => done ? controller.close() : controller.enqueue(value),
+        (error) => controller.error(error)
+      ),
+    cancel: (reason) => {
+      reader.cancel(reason).catch(() => {})
+    }
+  })
+  return new Response(body, { status: clone.status, statusText: clone.statusText, headers: clone.headers })
+}
+
 const toResponse = (request: HttpClientRequest.HttpClientRequest, reply: Reply) =>
-  // A clone lets a handler return the same constant Response for every request: a body reads once.
-  reply instanceof Response ? HttpClientResponse.fromWeb(request, reply.clone()) : reply
+  reply instanceof Response ? HttpClientResponse.fromWeb(request, copyOf(reply)) : reply
 
 const answer = (handler: Handler, request: HttpClientRequest.HttpClientRequest, url: URL, signal: AbortSignal) =>
   Effect.suspend((): Effect.Effect<Reply, unknown> => {

@@ -79,7 +79,7 @@ describe("MockVercelServer: the token endpoint", () => {
       expect(server.requests.map((request) => request.hasAuth)).toEqual([false, true, true, true, true, true])
     }))
 
-  it.scoped("answers any other method or path with a Vercel 404 body", () =>
+  it.scoped("answers any other method or path with the router's plain 404, not a Vercel body", () =>
     Effect.gen(function*() {
       const server = yield* MockVercelServer.make(accounts)
       const others: ReadonlyArray<readonly [string, string]> = [
@@ -94,7 +94,8 @@ describe("MockVercelServer: the token endpoint", () => {
       for (const [method, path] of others) {
         const result = yield* call(server, path, { method })
         expect(result.status, `${method} ${path}`).toBe(404)
-        expect(errorOf(result).code).toBe("not_found")
+        expect(result.headers["content-type"]).toMatch(/^text\/plain/)
+        expect(result.body).toBe("Not Found")
       }
       expect(server.isLive("tok_1")).toBe(true)
       expect(server.count(404)).toBe(others.length)
@@ -133,6 +134,7 @@ describe("MockVercelServer: the token endpoint", () => {
         {
           method: "DELETE",
           path: "/v3/user/tokens/tok_1",
+          route: "delete",
           tokenId: "tok_1",
           hasAuth: true,
           bearerId: "tok_self_1",

@@ -74,3 +74,52 @@ export const errorOf = (result: Result) => (JSON.parse(result.body) as { error: 
 
 /** Real time, for the few waits on the server's own timers (it is a peer, not driven by TestClock). */
 export const wait = (ms: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+/** What a plain `fetch` saw: `status` undefined (and `error` set) when the connection failed. */
+export interface Answer {
+  readonly status: number | undefined
+  readonly headers: Headers
+  readonly text: string
+  readonly error: string | undefined
+}
+
+export interface FetchInit {
+  /** The bearer secret; `null` sends no Authorization header. */
+  readonly token?: string | null
+  /** Sent as a JSON body. */
+  readonly json?: unknown
+  /** Sent as it is, when `json` is not given. */
+  readonly body?: string
+  readonly headers?: Record<string, string>
+}
+
+/** One request with the platform `fetch`, as a client that knows nothing of the server would send it. */
+export const send = (server: MockVercelServer.Server, method: string, path: string, init: FetchInit = {}) =>
+  Effect.promise(async (): Promise<Answer> => {
+    const token = init.token === undefined ? SECRET : init.token
+    const headers: Record<string, string> = {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+      ...init.headers
+    }
+    const body = init.json === undefined ? init.body : JSON.stringify(init.json)
+    try {
+      const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+      return { status: response.status, headers: response.headers, text: await response.text(), error: undefined }
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause
+      return { status: undefined, headers: new Headers(), text: "", error: cause?.code ?? String(error) }
+    }
+  })
+
+export const jsonOf = (answer: Answer): any => JSON.parse(answer.text)
+
+/** Vercel's error object of an answer, or `undefined` when the body is not Vercel's error shape. */
+export const vercelErrorOf = (answer: Answer): Record<string, unknown> | undefined => {
+  try {
+    const error = JSON.parse(answer.text)?.error
+    return typeof error === "object" && error !== null && typeof error.code === "string" ? error : undefined
+  } catch {
+    return undefined
+  }
+}

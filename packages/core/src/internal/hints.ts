@@ -3,6 +3,7 @@
  * cannot read with certainty is ignored, never guessed into a shorter wait.
  */
 import type * as Headers from "@effect/platform/Headers"
+import type { WindowObservation } from "../GateStore.js"
 import type { VercelErrorDetail } from "../Schemas.js"
 
 /** Where a wait came from, for logs and span events. */
@@ -12,19 +13,8 @@ export interface Hint {
   /** How long to wait from now, in milliseconds; never negative. */
   readonly waitMs: number
   readonly source: HintSource
-}
-
-/** What a response says about the rate-limit window, on the local clock. */
-export interface RateLimitObservation {
-  readonly limit: number | undefined
-  readonly remaining: number
-  /** Local epoch ms at which `remaining` resets. */
-  readonly resetAt: number
-  /**
-   * Which window this is, as the server names it: the raw epoch reset. `resetAt` is not fit for
-   * that, since it moves as the estimate of the server's clock sharpens.
-   */
-  readonly windowId: number
+  /** Measured in milliseconds by the server, not rounded to whole seconds. */
+  readonly exact?: boolean | undefined
 }
 
 const deltaSeconds = /^\d+(?:\.\d+)?$/
@@ -101,7 +91,7 @@ export const bodyReset = (detail: VercelErrorDetail | undefined, c: Clocks): Hin
   const limit = detail?.limit
   const resetMs = limit?.resetMs
   if (typeof resetMs === "number" && Number.isFinite(resetMs) && resetMs >= 0) {
-    return { waitMs: waitUntil(resetMs, c), source: "body-limit-reset" }
+    return { waitMs: waitUntil(resetMs, c), source: "body-limit-reset", exact: true }
   }
   const reset = limit?.reset
   if (typeof reset === "number" && Number.isFinite(reset) && reset >= 0) {
@@ -116,8 +106,17 @@ const longest = (hints: ReadonlyArray<Hint | undefined>): Hint | undefined =>
     undefined
   )
 
+/** Whether `Retry-After` is in whole seconds (an integer or an HTTP-date), so rounded. */
+const retryAfterIsWhole = (headers: Headers.Headers): boolean => {
+  const raw = headers["retry-after"]?.trim()
+  return raw !== undefined && !raw.includes(".")
+}
+
 /**
- * The floor for retrying a 429: the longest of every source, so that no source is undercut.
+ * The floor for retrying a 429: the longest of every source, so that no source is undercut. A body's
+ * `resetMs` is exact, while `Retry-After` and `X-RateLimit-Reset` have whole seconds and so may be up
+ * to a second late: when `resetMs` lies within that rounding of each of them, it is the floor they
+ * all describe, and waiting out their rounding would only lose time.
  */
 export const rateLimitedHint = (
   headers: Headers.Headers,
@@ -127,18 +126,29 @@ export const rateLimitedHint = (
   // A reset with requests still remaining is about another window than the one that said no.
   const remaining = parseNonNegative(headers["x-ratelimit-remaining"])
   const reset = remaining === undefined || remaining === 0 ? rateLimitReset(headers, c) : undefined
-  return longest([retryAfter(headers, c), reset, bodyReset(detail, c)])
+  const after = retryAfter(headers, c)
+  const body = bodyReset(detail, c)
+  if (body !== undefined && body.exact) {
+    const coarse = [retryAfterIsWhole(headers) ? after : undefined, reset]
+    const precise = retryAfterIsWhole(headers) ? body : longest([after, body])
+    if (coarse.every((hint) => hint === undefined || precise!.waitMs > hint.waitMs - 1000)) return precise
+  }
+  return longest([after, reset, body])
 }
 
 /** What the `X-RateLimit-*` headers say about the window, if they say enough to act on. */
-export const observeRateLimit = (headers: Headers.Headers, c: Clocks): RateLimitObservation | undefined => {
+export const observeRateLimit = (headers: Headers.Headers, c: Clocks): WindowObservation | undefined => {
   const remaining = parseNonNegative(headers["x-ratelimit-remaining"])
   const reset = parseNonNegative(headers["x-ratelimit-reset"])
   if (remaining === undefined || reset === undefined || !Number.isInteger(remaining)) return undefined
   const limit = parseNonNegative(headers["x-ratelimit-limit"])
   const resetAt = c.now + resetWait(reset, c)
+  // Whole seconds are rounded: the true reset may be up to a second earlier. Milliseconds are exact.
+  const earliestResetAt = Number.isInteger(reset) && reset < epochMillisThreshold
+    ? Math.min(resetAt, c.now + resetWait(Math.max(0, reset - 1), c) + 1)
+    : resetAt
   // A delta-seconds reset counts down within a window, so only an epoch value names the window.
-  return { limit, remaining, resetAt, windowId: reset >= epochSecondsFloor ? reset : resetAt }
+  return { limit, remaining, resetAt, earliestResetAt, windowId: reset >= epochSecondsFloor ? reset : resetAt }
 }
 
 /** A local instant as a `Date`, when it can be one. */

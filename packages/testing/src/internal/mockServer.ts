@@ -1,29 +1,36 @@
 /**
- * The mock Vercel server: node:http on 127.0.0.1, the token endpoint's behaviour, and the faults of
- * the script. It runs on the real clock (or the injected `now`): it is a peer for tests, not library
- * code driven by `TestClock`.
+ * The mock Vercel server: node:http on 127.0.0.1, the routes' behaviour, and the faults of the script.
+ * It runs on the real clock (or the injected `now`): it is a peer for tests, not library code driven
+ * by `TestClock`.
  */
 import { randomBytes } from "node:crypto"
 import * as Http from "node:http"
 import type { Socket } from "node:net"
 import type { Options, RecordedRequest, ScriptEntry, Server } from "../MockVercelServer.js"
-import { makeAccounts } from "./accounts.js"
+import { type Incoming, incoming, makeAnswer, rateKeyOf } from "./handlers.js"
+import { pageConfig } from "./pagination.js"
 import { defaultRateLimit, makeRateLimiter, type Window } from "./rateWindow.js"
-import { bearerOf, route, tokenIdOf } from "./route.js"
+import { readBody } from "./requestBody.js"
+import { bearerOf, queryOf, route, tokenIdOf } from "./route.js"
 import { makeScript } from "./script.js"
-import { rateLimited, rateLimitHeaders, type Reply, scriptedBody, vercelError } from "./vercelReply.js"
+import { makeSso } from "./sso.js"
+import { makeTokenStore } from "./tokenStore.js"
+import { rateLimitHeaders, type Reply, scriptedBody } from "./vercelReply.js"
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
-/** The request's own answer, before any fault changes how it is delivered. */
-interface Outcome extends Reply {
-  readonly deleted?: string | undefined
-}
-
 export const listen = (options: Options): Promise<Server> => {
   const now = options.now ?? Date.now
-  const accounts = makeAccounts()
-  accounts.add(options.tokens ?? {}, options.selfIds)
+  let pages: ReturnType<typeof pageConfig>
+  try {
+    pages = pageConfig(options.pagination)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  const store = makeTokenStore(now)
+  store.add(options.tokens ?? {}, options.selfIds)
+  const sso = makeSso(options.sso)
+  const answerOf = makeAnswer({ store, sso, pages, now })
   const takeWindow = makeRateLimiter(options.rateLimit ?? defaultRateLimit)
   const script = makeScript()
   const requests: Array<RecordedRequest> = []
@@ -32,51 +39,30 @@ export const listen = (options: Options): Promise<Server> => {
   const requestIdPrefix = randomBytes(4).toString("hex")
   let closing: Promise<void> | undefined
 
-  const normal = (
-    method: string,
-    target: string,
-    bearer: string | undefined,
-    window: Window | undefined,
-    skewMs: number
-  ): Outcome => {
-    const found = route(method, target)
-    if (found._tag === "Unknown") return vercelError(404, "The requested path was not found")
-    if (found._tag === "BadTokenId") return vercelError(400, "Invalid request: `tokenId` is not a valid path segment")
-    if (bearer === undefined) {
-      return vercelError(401, "Missing or malformed Authorization header: expected \"Bearer <token>\"")
-    }
-    if (window?.exceeded === true) return rateLimited(window, now(), skewMs)
-    if (!accounts.isValid(bearer)) return vercelError(403, "Not authorized", { invalidToken: true })
-    const revocation = accounts.revoke(bearer, found.tokenId)
-    if (revocation._tag === "NotFound") return vercelError(404, "The token was not found")
-    return {
-      status: 200,
-      headers: {},
-      body: JSON.stringify({ tokenId: revocation.tokenId }),
-      deleted: revocation.tokenId
-    }
-  }
-
   const handle = (req: Http.IncomingMessage, res: Http.ServerResponse, seq: number) => {
-    req.resume()
     const method = req.method ?? "GET"
     const target = req.url ?? "/"
     const bearer = bearerOf(req.headers.authorization)
+    const match = route(method, target)
     const record: Mutable<RecordedRequest> = {
       method,
       path: target,
+      route: match?.route,
       tokenId: tokenIdOf(target),
       hasAuth: req.headers.authorization !== undefined,
-      bearerId: bearer === undefined ? undefined : accounts.selfId(bearer),
+      bearerId: bearer === undefined ? undefined : store.selfId(bearer),
       userAgent: req.headers["user-agent"],
       at: now(),
       status: undefined,
       action: undefined,
       deleted: undefined,
+      created: undefined,
+      clientId: undefined,
+      grantType: undefined,
       aborted: false
     }
     requests.push(record)
-    const entry = script.take({ method, tokenId: record.tokenId })
+    const entry = script.take({ method, route: record.route, tokenId: record.tokenId })
     record.action = entry?.kind
     let destroyedByServer = false
     res.on("close", () => {
@@ -110,19 +96,20 @@ export const listen = (options: Options): Promise<Server> => {
       })
     }
 
-    const act = (entry: ScriptEntry | undefined) => {
+    const act = (entry: ScriptEntry | undefined, request: Incoming) => {
       const skewMs = (options.clockSkewMs ?? 0) + (entry?.clockSkewMs ?? 0)
-      const window = takeWindow(bearer ?? "", now())
+      const window = takeWindow(rateKeyOf(request), now())
       const answer = () => {
-        const outcome = normal(method, target, bearer, window, skewMs)
+        const outcome = answerOf(request, window, skewMs)
         record.deleted = outcome.deleted
+        record.created = outcome.created
         return outcome
       }
       switch (entry?.kind) {
         case "hang":
           return
         case "reset": {
-          if (entry.when === "after-delete") answer()
+          if (entry.when !== "before") answer()
           return destroy()
         }
         case "status": {
@@ -142,14 +129,25 @@ export const listen = (options: Options): Promise<Server> => {
       }
     }
 
-    const delayMs = entry?.delayMs ?? 0
-    if (delayMs <= 0) return act(entry)
-    // A Node timer on purpose: this server answers real sockets on the real clock, which TestClock cannot drive.
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      if (!record.aborted && !res.destroyed) act(entry)
-    }, delayMs)
-    timers.add(timer)
+    // The body is read whole before anything happens, as the routes that take one need it to act.
+    readBody(req, (raw) => {
+      if (record.aborted || res.destroyed) return
+      const request = incoming(match, queryOf(target), bearer, raw)
+      if (request.body?._tag === "Object" && match?.route === "sso") {
+        // Names only: the secret, the code and the refresh token stay out of the record.
+        const { client_id, grant_type } = request.body.value
+        record.clientId = typeof client_id === "string" ? client_id : undefined
+        record.grantType = typeof grant_type === "string" ? grant_type : undefined
+      }
+      const delayMs = entry?.delayMs ?? 0
+      if (delayMs <= 0) return act(entry, request)
+      // A Node timer on purpose: this server answers real sockets on the real clock, which TestClock cannot drive.
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        if (!record.aborted && !res.destroyed) act(entry, request)
+      }, delayMs)
+      timers.add(timer)
+    })
   }
 
   // Node adds a second of grace to keepAliveTimeout; tests asking for a short one mean it, so the idle
@@ -204,10 +202,14 @@ export const listen = (options: Options): Promise<Server> => {
         script,
         count: (status) =>
           status === undefined ? requests.length : requests.filter((request) => request.status === status).length,
-        deleted: accounts.deleted,
-        isLive: accounts.isLive,
-        selfId: accounts.selfId,
-        add: accounts.add,
+        deleted: store.deleted,
+        isLive: store.isLive,
+        token: store.token,
+        tokensOf: store.liveOf,
+        selfId: store.selfId,
+        add: store.add,
+        addSsoCodes: (...codes) => sso.addCodes(codes),
+        ssoCodeUsed: sso.codeUsed,
         close
       })
     })

@@ -1,23 +1,34 @@
 /**
  * The mock server's fault script: entries consumed in order by the requests they match.
  */
-import type { Script, ScriptEntry } from "../MockVercelServer.js"
+import type { Route, Script, ScriptEntry } from "../MockVercelServer.js"
 
 const kinds = new Set(["status", "normal", "hang", "reset", "truncate", "malformed"])
+const routes = new Set(["delete", "get", "list", "create", "sso"])
+const resets = new Set(["before", "after-action", "after-delete"])
 
 const check = (entry: ScriptEntry) => {
   // A typo here would otherwise silently turn a fault test into a happy-path test.
   if (!kinds.has(entry.kind)) throw new TypeError(`MockVercelServer script: unknown kind ${JSON.stringify(entry.kind)}`)
   const times = entry.times ?? 1
   if (!(times >= 1)) throw new TypeError(`MockVercelServer script: times must be at least 1, got ${entry.times}`)
-  if (entry.kind === "reset" && entry.when !== "before" && entry.when !== "after-delete") {
-    throw new TypeError(`MockVercelServer script: reset needs when: "before" or "after-delete"`)
+  if (entry.kind === "reset" && !resets.has(entry.when)) {
+    throw new TypeError(`MockVercelServer script: reset needs when: "before" or "after-action" (alias "after-delete")`)
+  }
+  if (entry.route !== undefined && !routes.has(entry.route)) {
+    throw new TypeError(
+      `MockVercelServer script: unknown route ${JSON.stringify(entry.route)}; use one of ${[...routes].join(", ")}`
+    )
   }
 }
 
 export interface ScriptQueue extends Script {
   /** The entry for this request, counted as used. */
-  readonly take: (request: { readonly method: string; readonly tokenId: string | undefined }) => ScriptEntry | undefined
+  readonly take: (request: {
+    readonly method: string
+    readonly route: Route | undefined
+    readonly tokenId: string | undefined
+  }) => ScriptEntry | undefined
 }
 
 export const makeScript = (): ScriptQueue => {
@@ -31,8 +42,9 @@ export const makeScript = (): ScriptQueue => {
       queue = []
     },
     pending: () => queue.map(({ entry }) => entry),
-    take: ({ method, tokenId }) => {
+    take: ({ method, route, tokenId }) => {
       const index = queue.findIndex(({ entry }) =>
+        (entry.route === undefined || entry.route === route) &&
         (entry.tokenId === undefined || entry.tokenId === tokenId) &&
         (entry.method === undefined || entry.method.toUpperCase() === method.toUpperCase())
       )

@@ -34,6 +34,16 @@ export const vercelError = (
   body: JSON.stringify({ error: { code: codes[status] ?? "error", message, ...extra } })
 })
 
+/**
+ * The router's own 404 for a method or path it does not know: plain text, not Vercel's JSON, as a
+ * client must not mistake a wrong route for "no such token".
+ */
+export const routerNotFound: Reply = {
+  status: 404,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: "Not Found"
+}
+
 /** The default body of a scripted status: what Vercel would say, so only the status needs scripting. */
 export const scriptedBody = (status: number, body: unknown): string => {
   if (typeof body === "string") return body

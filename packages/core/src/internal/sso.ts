@@ -1,0 +1,24 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type { Service, SsoGrant } from "../IntegrationSso.js"
+import type { SsoTokens } from "../Schemas.js"
+import type { SsoExchangeError } from "../TokenError.js"
+import type * as Resilience from "../Resilience.js"
+import { makeEngine } from "./engine/engine.js"
+import { checkGrant } from "./inputs.js"
+import { exchangeSso } from "./operations.js"
+import { bind } from "./vercelClient.js"
+
+export const makeSso = (
+  client: HttpClient.HttpClient,
+  resilience: Resilience.Service,
+  binding: { readonly baseUrl: string; readonly userAgent: string }
+): Effect.Effect<Service, never, Scope.Scope> =>
+  Effect.map(makeEngine(bind(client, binding), resilience, []), (engine) => ({
+    exchange: (grant: SsoGrant) =>
+      Effect.suspend(() => {
+        const checked = checkGrant(grant)
+        return checked._tag === "Left" ? Effect.fail(checked.left) : engine.run<SsoTokens, SsoExchangeError>(exchangeSso(checked.right))
+      })
+  }))
