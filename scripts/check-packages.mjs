@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const bin = (name) => join(root, "node_modules", ".bin", name)
-const packages = ["core", "testing", "adapter"]
+const packages = ["core", "testing", "adapter", "redis"]
 
 /** Runs a command, showing its output only when it fails: a clean check prints one line per package. */
 const run = (command, args, cwd = root) => {

@@ -3,7 +3,7 @@
  */
 
 /**
- * `createVercelAuth`: the Promise API (and the same operation as an Effect), transport included.
+ * `createVercelAuth`: the Promise API (and the same operations as Effects), transport included.
  *
  * @since 0.1.0
  */
@@ -17,6 +17,14 @@ export * as VercelAuthClient from "./VercelAuthClient.js"
 export * as VercelAuthNode from "./VercelAuthNode.js"
 
 /**
+ * The lean `HttpClient` over undici that the adapter wires in: one timer and one bounded read per
+ * attempt, at most `connections` sockets, no redirects.
+ *
+ * @since 0.2.0
+ */
+export * as UndiciHttpClient from "./UndiciHttpClient.js"
+
+/**
  * Core's `TokenService` tag and its options, for Effect code using `VercelAuthNode`.
  *
  * @since 0.1.0
@@ -24,7 +32,14 @@ export * as VercelAuthNode from "./VercelAuthNode.js"
 export * as TokenService from "@vercel-auth/core/TokenService"
 
 /**
- * Core's error classes and their union `DeleteTokenError`.
+ * Core's `IntegrationSso` tag and the SSO grant, for Effect code using `VercelAuthNode`.
+ *
+ * @since 0.2.0
+ */
+export * as IntegrationSso from "@vercel-auth/core/IntegrationSso"
+
+/**
+ * Core's error classes and their unions (`DeleteTokenError` …).
  *
  * @since 0.1.0
  */
@@ -38,12 +53,27 @@ export * as TokenError from "@vercel-auth/core/TokenError"
 export * as Resilience from "@vercel-auth/core/Resilience"
 
 /**
+ * Core's models: `AuthToken`, `CreatedToken`, `SsoTokens`, `DeleteResult` …
+ *
+ * @since 0.2.0
+ */
+export * as Schemas from "@vercel-auth/core/Schemas"
+
+/**
  * Makes a client of the Promise API; see `VercelAuthClient.createVercelAuth`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export { createVercelAuth } from "./VercelAuthClient.js"
+
+/**
+ * The error of a call on (or ended by) a disposed client.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export { ClientDisposed } from "./ClientDisposed.js"
 
 /**
  * The error classes, for `instanceof` in Promise code and `Effect.catchTag` in Effect code.
@@ -54,6 +84,7 @@ export { createVercelAuth } from "./VercelAuthClient.js"
 export {
   BadRequest,
   Forbidden,
+  InvalidInput,
   InvalidTokenId,
   NetworkError,
   RateLimited,
@@ -65,17 +96,23 @@ export {
 } from "@vercel-auth/core/TokenError"
 
 /**
- * Every way a deletion can fail.
+ * Every way each operation can fail.
  *
  * @since 0.1.0
  * @category errors
  */
-export type { DeleteTokenError } from "@vercel-auth/core/TokenError"
+export type {
+  CreateTokenError,
+  DeleteTokenError,
+  GetTokenError,
+  ListTokensError,
+  SsoExchangeError
+} from "@vercel-auth/core/TokenError"
 
 /**
- * What a deletion returns: `{ tokenId, alreadyDeleted?: true }`.
+ * What the operations return.
  *
  * @since 0.1.0
  * @category models
  */
-export type { DeletedToken } from "@vercel-auth/core/Schemas"
+export type { AuthToken, CreatedToken, DeletedToken, DeleteResult, SsoTokens } from "@vercel-auth/core/Schemas"

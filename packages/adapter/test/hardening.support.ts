@@ -32,7 +32,8 @@ export interface RawServer {
 
 /**
  * A node:http server on a free port of 127.0.0.1. A connection counts as open from `connection`
- * until the first of `end` (the client's FIN), `error` (its RST) or `close`.
+ * until the first of `end` (the client's FIN), `error` (its RST) or `close`; the peak is read one turn
+ * of the event loop after each `connection`.
  */
 export const rawServer = async (
   handle: (req: IncomingMessage, res: ServerResponse, seq: number) => void
@@ -55,7 +56,11 @@ export const rawServer = async (
     accepted++
     sockets.add(socket)
     live.add(socket)
-    peak = Math.max(peak, live.size)
+    // Counted one turn of the event loop later: a client that closes a socket and then opens another
+    // sent the FIN first, but the server may accept the new one before it reads the old one's FIN.
+    setTimeout(() => {
+      peak = Math.max(peak, live.size)
+    }, 0)
     const gone = () => live.delete(socket)
     socket.once("end", gone)
     socket.once("error", gone)

@@ -5,8 +5,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Exit, FiberId } from "effect"
 import { inspect } from "node:util"
-import { abortError, ClientDisposed, settle } from "../src/internal/outcome.js"
+import { ClientDisposed } from "../src/ClientDisposed.js"
+import { abortError, settle } from "../src/internal/outcome.js"
 import { TOKEN } from "./support.js"
+
+/** What the client passes: the token cut out of a defect's description. */
+const scrub = (text: string) => text.split(TOKEN).join("<redacted>")
 
 const thrown = (run: () => unknown): Error => {
   try {
@@ -20,7 +24,7 @@ const thrown = (run: () => unknown): Error => {
 describe("settle", () => {
   it("a defect becomes an Error that says it is a bug in @vercel-auth, without the token", () => {
     const defect = new Error(`request failed: Authorization: Bearer ${TOKEN}`, { cause: { token: TOKEN } })
-    const error = thrown(() => settle(Exit.die(defect), undefined, false, TOKEN))
+    const error = thrown(() => settle(Exit.die(defect), undefined, false, scrub))
     expect(error.message).toContain("bug in @vercel-auth")
     expect(error.cause).toBeInstanceOf(Error)
     expect((error.cause as Error).message).toContain("request failed: Authorization: Bearer <redacted>")
@@ -31,7 +35,7 @@ describe("settle", () => {
   })
 
   it("a defect that is not an Error is described too", () => {
-    const error = thrown(() => settle(Exit.die({ weird: TOKEN }), undefined, false, TOKEN))
+    const error = thrown(() => settle(Exit.die({ weird: TOKEN }), undefined, false, scrub))
     expect(error.message).toContain("bug in @vercel-auth")
     expect(inspect(error, { depth: 20 })).not.toContain(TOKEN)
   })
@@ -39,15 +43,15 @@ describe("settle", () => {
   it("an interruption is an AbortError when the signal was aborted, else the disposal", () => {
     const interrupted = Exit.interrupt(FiberId.none)
     const aborted = AbortSignal.abort()
-    expect(thrown(() => settle(interrupted, aborted, false, TOKEN))).toBe(aborted.reason)
-    expect(thrown(() => settle(interrupted, undefined, true, TOKEN))).toBeInstanceOf(ClientDisposed)
-    expect(thrown(() => settle(interrupted, undefined, false, TOKEN)).message).toContain("bug in @vercel-auth")
+    expect(thrown(() => settle(interrupted, aborted, false, scrub))).toBe(aborted.reason)
+    expect(thrown(() => settle(interrupted, undefined, true, scrub))).toBeInstanceOf(ClientDisposed)
+    expect(thrown(() => settle(interrupted, undefined, false, scrub)).message).toContain("bug in @vercel-auth")
   })
 
   it("a typed failure is thrown as it is, and a success returned", () => {
     const failure = new Error("typed")
-    expect(thrown(() => settle(Exit.fail(failure), undefined, false, TOKEN))).toBe(failure)
-    expect(settle(Exit.succeed(1), undefined, false, TOKEN)).toBe(1)
+    expect(thrown(() => settle(Exit.fail(failure), undefined, false, scrub))).toBe(failure)
+    expect(settle(Exit.succeed(1), undefined, false, scrub)).toBe(1)
   })
 })
 

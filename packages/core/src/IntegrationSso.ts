@@ -9,13 +9,15 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import { checkGrant } from "./internal/inputs.js"
 import { makeSso } from "./internal/sso.js"
 import { Resilience } from "./Resilience.js"
 import type { SsoTokens } from "./Schemas.js"
-import type { SsoExchangeError } from "./TokenError.js"
+import type { InvalidInput, SsoExchangeError } from "./TokenError.js"
 import * as VercelConfig from "./VercelConfig.js"
 
 /**
@@ -62,6 +64,15 @@ export interface Options {
   /** Your application's product token, put before this package's own. */
   readonly userAgent?: string | undefined
 }
+
+/**
+ * The checks `exchange` makes before sending: the grant, or the `InvalidInput` naming the field at
+ * fault (`grant.code` …). The test double checks with it too.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const decodeGrant: (grant: SsoGrant) => Either.Either<SsoGrant, InvalidInput> = checkGrant
 
 /**
  * The service over the `HttpClient.HttpClient` in context, with the policy and state of `Resilience`

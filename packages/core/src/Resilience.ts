@@ -131,7 +131,9 @@ const budget = (input: Partial<RetryBudget> | undefined): Check<RetryBudget> => 
  * @since 0.1.0
  * @category constructors
  */
-export const resolve = (policy: Partial<ResiliencePolicy> = {}): Either.Either<ResolvedPolicy, ConfigError.ConfigError> =>
+export const resolve = (
+  policy: Partial<ResiliencePolicy> = {}
+): Either.Either<ResolvedPolicy, ConfigError.ConfigError> =>
   Either.all({
     maxAttempts: positiveInteger("maxAttempts", policy.maxAttempts ?? defaults.maxAttempts),
     baseDelay: duration("baseDelay", policy.baseDelay ?? defaults.baseDelay, true),
@@ -180,7 +182,9 @@ const makeWith = (
  * @since 0.1.0
  * @category constructors
  */
-export const make = (policy?: Partial<ResiliencePolicy>): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
+export const make = (
+  policy?: Partial<ResiliencePolicy>
+): Effect.Effect<Service, ConfigError.ConfigError, Scope.Scope> =>
   makeWith(policy, GateStore.memory, Effect.succeed("memory"))
 
 /**

@@ -275,7 +275,9 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@vercel-auth/c
       }, later than this call may wait. Nothing more was sent.`
     }
     return `${answered(this)} ${
-      until === undefined ? "Rate limited; try again later." : `Rate limited until ${until}, later than this call may wait.`
+      until === undefined
+        ? "Rate limited; try again later."
+        : `Rate limited until ${until}, later than this call may wait.`
     }${reference(this)}`
   }
 }

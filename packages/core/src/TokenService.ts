@@ -12,14 +12,16 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { make as makeService } from "./internal/tokenService.js"
+import { checkCreateInput, checkListOptions } from "./internal/inputs.js"
 import { invalidReason } from "./internal/tokenId.js"
+import { make as makeService } from "./internal/tokenService.js"
 import type { Resilience } from "./Resilience.js"
 import type { AuthToken, CreatedToken, DeletedToken, DeleteResult } from "./Schemas.js"
 import {
   type CreateTokenError,
   type DeleteTokenError,
   type GetTokenError,
+  type InvalidInput,
   InvalidTokenId,
   type ListTokensError,
   type Operation
@@ -126,6 +128,39 @@ export const decodeTokenId = (tokenId: unknown, operation: Operation): Either.Ei
     decodeTokenIdEither(tokenId),
     () => new InvalidTokenId({ operation, attempts: 0, reason: invalidReason(tokenId) ?? "not-a-string" })
   )
+
+/**
+ * The checks `create` makes before sending: the request body and `teamId` it would send, or the
+ * `InvalidInput` naming the field at fault. `now` (epoch ms) decides whether `expiresAt` is past.
+ * The test double checks with it too, so that both refuse exactly the same input.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const decodeCreateInput: (
+  input: CreateTokenInput,
+  now: number
+) => Either.Either<
+  {
+    readonly body: {
+      readonly name: string
+      readonly expiresAt?: number | undefined
+      readonly projectId?: string | undefined
+    }
+    readonly teamId: string | undefined
+  },
+  InvalidInput
+> = checkCreateInput
+
+/**
+ * The checks `list` makes before sending: the page size to ask for (`undefined`: Vercel's default),
+ * or the `InvalidInput` naming `pageSize`.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const decodeListOptions: (options: ListOptions | undefined) => Either.Either<number | undefined, InvalidInput> =
+  checkListOptions
 
 /**
  * @since 0.1.0

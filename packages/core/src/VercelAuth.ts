@@ -45,7 +45,10 @@ export type Services =
  * @category layers
  */
 export const layerFromConfig = (
-  options: { readonly resilience?: Partial<Resilience.ResiliencePolicy> | undefined; readonly gate?: GateStore.Make | undefined } = {}
+  options: {
+    readonly resilience?: Partial<Resilience.ResiliencePolicy> | undefined
+    readonly gate?: GateStore.Make | undefined
+  } = {}
 ): Layer.Layer<
   Exclude<Services, VercelConfig.VercelConfig>,
   ConfigError.ConfigError,

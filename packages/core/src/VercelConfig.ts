@@ -82,7 +82,10 @@ const invalid = (source: string, message: string) => Effect.fail(ConfigError.Inv
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options, sources: Sources = optionSources): Effect.Effect<Service, ConfigError.ConfigError> =>
+export const make = (
+  options: Options,
+  sources: Sources = optionSources
+): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.suspend(() => {
     const raw = options.token
     // eslint-disable-next-line no-restricted-syntax -- checked here, once, and wrapped again at once

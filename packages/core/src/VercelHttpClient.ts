@@ -9,6 +9,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { TransportEnforcesLimits } from "./AttemptLimits.js"
 import { bind } from "./internal/vercelClient.js"
 import { VercelConfig } from "./VercelConfig.js"
 
@@ -24,10 +25,12 @@ export class VercelHttpClient
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | VercelConfig> = Effect.zipWith(
-  HttpClient.HttpClient,
-  VercelConfig,
-  (client, config) => bind(client, config)
+export const make: Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | VercelConfig> = Effect.gen(
+  function*() {
+    // A transport that enforces attempt limits is one of ours, which never follows redirects.
+    const followsRedirects = !(yield* TransportEnforcesLimits)
+    return bind(yield* HttpClient.HttpClient, yield* VercelConfig, followsRedirects)
+  }
 )
 
 /**

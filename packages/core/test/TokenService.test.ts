@@ -13,8 +13,8 @@ describe("TokenService.delete: the request", () => {
       const h = harness([ok("tok_1")])
       const result = yield* h.revoke("tok_1").pipe(Effect.provide(h.layer))
       expect(result).toEqual({ tokenId: "tok_1" })
-      expect(h.sent).toHaveLength(1)
-      const [sent] = h.sent
+      expect(h.requests).toHaveLength(1)
+      const [sent] = h.requests
       expect(sent!.method).toBe("DELETE")
       expect(sent!.url.href).toBe(`${BASE_URL}/v3/user/tokens/tok_1`)
       expect(sent!.headers["authorization"]).toBe(`Bearer ${TOKEN}`)
@@ -31,14 +31,14 @@ describe("TokenService.delete: the request", () => {
     Effect.gen(function*() {
       const h = harness([ok()], undefined, { userAgent: "rotate-bot/2.1" })
       yield* h.revoke("tok_1").pipe(Effect.provide(h.layer))
-      expect(h.sent[0]!.headers["user-agent"]).toBe(`rotate-bot/2.1 @vercel-auth/core/${packageVersion}`)
+      expect(h.requests[0]!.headers["user-agent"]).toBe(`rotate-bot/2.1 @vercel-auth/core/${packageVersion}`)
     }))
 
   it.effect("returns the id the API answered, which for `current` is the real id", () =>
     Effect.gen(function*() {
       const h = harness([ok("tok_self")])
       expect(yield* h.revoke("current").pipe(Effect.provide(h.layer))).toEqual({ tokenId: "tok_self" })
-      expect(h.sent[0]!.url.pathname).toBe("/v3/user/tokens/current")
+      expect(h.requests[0]!.url.pathname).toBe("/v3/user/tokens/current")
     }))
 
   const encodings: ReadonlyArray<readonly [string, string]> = [
@@ -57,7 +57,7 @@ describe("TokenService.delete: the request", () => {
       Effect.gen(function*() {
         const h = harness([ok(id)])
         yield* h.revoke(id).pipe(Effect.provide(h.layer))
-        const url = h.sent[0]!.url
+        const url = h.requests[0]!.url
         expect(url.pathname).toBe(`/v3/user/tokens/${segment}`)
         expect(url.search).toBe("")
         expect(url.hash).toBe("")
@@ -92,7 +92,7 @@ describe("TokenService.delete: InvalidTokenId", () => {
         expect(error).toBeInstanceOf(TokenError.InvalidTokenId)
         expect(error).toMatchObject({ _tag: "InvalidTokenId", reason, attempts: 0 })
         expect(error.message).toContain("Nothing was sent")
-        expect(h.sent).toHaveLength(0)
+        expect(h.requests).toHaveLength(0)
         expectNoToken(error)
       }))
   }
@@ -102,7 +102,7 @@ describe("TokenService.delete: InvalidTokenId", () => {
       const h = harness([ok()])
       yield* h.revoke("a".repeat(256)).pipe(Effect.provide(h.layer))
       yield* h.revoke(".a.").pipe(Effect.provide(h.layer))
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
     }))
 })
 
@@ -134,7 +134,7 @@ describe("TokenService.delete: one error per status", () => {
         expect(error.message).toContain(`server says ${status}`)
         expect(error.message).toContain(String(status))
         expect(error.stack).toBeTypeOf("string")
-        expect(h.sent).toHaveLength(attempts)
+        expect(h.requests).toHaveLength(attempts)
         expectNoToken(error)
       }))
   }
@@ -168,7 +168,7 @@ describe("TokenService.delete: one error per status", () => {
       const h = harness([new Response("moved", { status: 307, headers: { location: "https://evil.example/steal" } })])
       const error = failureOf(yield* Effect.exit(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
       expect(error).toMatchObject({ _tag: "UnexpectedResponse", status: 307, attempts: 1, body: "moved" })
-      expect(h.sent.map((s) => s.url.origin)).toEqual([BASE_URL])
+      expect(h.requests.map((s) => s.url.origin)).toEqual([BASE_URL])
     }))
 })
 
@@ -213,7 +213,7 @@ describe("TokenService.delete: a 200 is decoded strictly", () => {
         const error = failureOf(yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
         expect(error).toBeInstanceOf(TokenError.UnexpectedResponse)
         expect(error).toMatchObject({ _tag: "UnexpectedResponse", status: 200, attempts: 1, requestId: "fra1::odd" })
-        expect(h.sent).toHaveLength(1)
+        expect(h.requests).toHaveLength(1)
         if (error._tag === "UnexpectedResponse") {
           expect(error.body.length).toBeLessThanOrEqual(201)
           expect(error.body).not.toMatch(/Bearer abc/)
@@ -244,7 +244,7 @@ describe("TokenService.delete: transport failures", () => {
       expect(error).toBeInstanceOf(TokenError.NetworkError)
       expect(error).toMatchObject({ _tag: "NetworkError", ambiguous: false, attempts: 3 })
       expect(error.message).toContain("did not reach Vercel")
-      expect(h.sent).toHaveLength(3)
+      expect(h.requests).toHaveLength(3)
       expectNoToken(error)
     }))
 
@@ -270,7 +270,7 @@ describe("TokenService.delete: transport failures", () => {
       const error = failureOf(yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
       expect(error).toBeInstanceOf(TokenError.Timeout)
       expect(error).toMatchObject({ _tag: "Timeout", phase: "attempt", attempts: 3 })
-      expect(h.sent.every((s) => s.signal.aborted)).toBe(true)
+      expect(h.requests.every((s) => s.signal.aborted)).toBe(true)
       expectNoToken(error)
     }))
 })

@@ -1,11 +1,22 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Resilience, VercelConfig } from "@vercel-auth/core"
-import { ConfigProvider, Duration, Effect, Exit, Redacted } from "effect"
+import { Resilience, TokenService, VercelAuth, VercelConfig } from "@vercel-auth/core"
+import { MockHttpClient } from "@vercel-auth/testing"
+import { Cause, ConfigError, ConfigProvider, Duration, Effect, Either, Exit, Layer, Redacted } from "effect"
 import { inspect } from "node:util"
 import { TOKEN } from "./support.js"
 
 const make = (options: VercelConfig.Options) => Effect.runSyncExit(VercelConfig.make(options))
 const messageOf = (exit: Exit.Exit<unknown, unknown>) => Exit.isFailure(exit) ? String(exit.cause) : "success"
+
+/** The `ConfigError` an exit failed with; fails the test otherwise. */
+const configErrorOf = (exit: Exit.Exit<unknown, unknown>): ConfigError.ConfigError => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a ConfigError, got a success")
+  const failure = Cause.failureOption(exit.cause)
+  if (failure._tag === "None" || !ConfigError.isConfigError(failure.value)) {
+    throw new Error(`expected a ConfigError, got ${Cause.pretty(exit.cause)}`)
+  }
+  return failure.value
+}
 
 describe("VercelConfig", () => {
   it("wraps a string token in Redacted and defaults the base URL and User-Agent", () => {
@@ -19,10 +30,30 @@ describe("VercelConfig", () => {
     }
   })
 
-  it("accepts a Redacted token as given and trims a trailing slash", () => {
-    const exit = make({ token: Redacted.make(TOKEN), baseUrl: "https://vercel.example/api/" })
-    expect(Exit.isSuccess(exit) && exit.value.baseUrl).toBe("https://vercel.example/api")
+  it("accepts a Redacted token as given and trims a trailing slash: the base URL is the origin", () => {
+    const exit = make({ token: Redacted.make(TOKEN), baseUrl: "https://vercel.example/" })
+    expect(Exit.isSuccess(exit) && exit.value.baseUrl).toBe("https://vercel.example")
+    expect(Exit.isSuccess(exit) && Redacted.value(exit.value.token)).toBe(TOKEN)
   })
+
+  it("keeps a port and drops the default one", () => {
+    const withPort = make({ token: TOKEN, baseUrl: "http://127.0.0.1:3000/" })
+    expect(Exit.isSuccess(withPort) && withPort.value.baseUrl).toBe("http://127.0.0.1:3000")
+    const defaultPort = make({ token: TOKEN, baseUrl: "https://vercel.example:443" })
+    expect(Exit.isSuccess(defaultPort) && defaultPort.value.baseUrl).toBe("https://vercel.example")
+  })
+
+  for (const baseUrl of ["https://vercel.example/api/", "https://vercel.example/api", "https://api.vercel.com/v3"]) {
+    it(`refuses a base URL with a path (${baseUrl}), naming the option and the path`, () => {
+      const exit = make({ token: TOKEN, baseUrl })
+      const error = configErrorOf(exit)
+      expect(error).toMatchObject({ _op: "InvalidData", path: ["baseUrl"] })
+      const path = new URL(baseUrl).pathname
+      expect(error.message).toBe(
+        `baseUrl must be an origin without a path, such as "https://api.vercel.com", got path "${path}"`
+      )
+    })
+  }
 
   const refused: ReadonlyArray<readonly [string, string, RegExp]> = [
     ["not a URL", "api.vercel.com", /absolute http\(s\) URL/],
@@ -67,8 +98,10 @@ describe("VercelConfig", () => {
 })
 
 describe("Resilience.resolve", () => {
+  const resolved = (policy?: Partial<Resilience.ResiliencePolicy>) => Either.getOrThrow(Resilience.resolve(policy))
+
   it("completes a partial policy with the defaults; numbers are milliseconds", () => {
-    const policy = Resilience.resolve({ baseDelay: 100, deadline: "1 minute", retryBudget: { maxTokens: 4 } as never })
+    const policy = resolved({ baseDelay: 100, deadline: "1 minute", retryBudget: { maxTokens: 4 } as never })
     expect(Duration.toMillis(policy.baseDelay)).toBe(100)
     expect(Duration.toMillis(policy.deadline)).toBe(60_000)
     expect(Duration.toMillis(policy.maxDelay)).toBe(8000)
@@ -77,7 +110,7 @@ describe("Resilience.resolve", () => {
   })
 
   it("has the documented defaults", () => {
-    const policy = Resilience.resolve()
+    const policy = resolved()
     expect({
       maxAttempts: policy.maxAttempts,
       baseDelay: Duration.toMillis(policy.baseDelay),
@@ -86,7 +119,8 @@ describe("Resilience.resolve", () => {
       deadline: Duration.toMillis(policy.deadline),
       maxServerWait: Duration.toMillis(policy.maxServerWait),
       maxConcurrent: policy.maxConcurrent,
-      retryBudget: policy.retryBudget
+      retryBudget: policy.retryBudget,
+      earlyProbe: policy.earlyProbe
     }).toEqual({
       maxAttempts: 3,
       baseDelay: 250,
@@ -95,23 +129,53 @@ describe("Resilience.resolve", () => {
       deadline: 30_000,
       maxServerWait: 60_000,
       maxConcurrent: 8,
-      retryBudget: { maxTokens: 10, tokenRatio: 0.1 }
+      retryBudget: { maxTokens: 10, tokenRatio: 0.1 },
+      earlyProbe: true
     })
   })
 
-  const invalid: ReadonlyArray<readonly [string, Partial<Resilience.ResiliencePolicy>, RegExp]> = [
-    ["zero attempts", { maxAttempts: 0 }, /maxAttempts/],
-    ["fractional attempts", { maxAttempts: 1.5 }, /maxAttempts/],
-    ["a negative delay", { baseDelay: -1 }, /baseDelay/],
-    ["a zero deadline", { deadline: 0 }, /deadline/],
-    ["no concurrency", { maxConcurrent: 0 }, /maxConcurrent/],
-    ["a NaN timeout", { attemptTimeout: Number.NaN }, /attemptTimeout/],
-    ["an empty budget", { retryBudget: { maxTokens: 0, tokenRatio: 0.1 } }, /retryBudget/]
+  it("accepts zero for the delays and maxServerWait, which may be zero", () => {
+    const policy = resolved({ baseDelay: 0, maxDelay: 0, maxServerWait: 0 })
+    expect([policy.baseDelay, policy.maxDelay, policy.maxServerWait].map(Duration.toMillis)).toEqual([0, 0, 0])
+  })
+
+  const invalid: ReadonlyArray<readonly [string, Partial<Resilience.ResiliencePolicy>, string]> = [
+    ["zero attempts", { maxAttempts: 0 }, "maxAttempts"],
+    ["fractional attempts", { maxAttempts: 1.5 }, "maxAttempts"],
+    ["a negative delay", { baseDelay: -1 }, "baseDelay"],
+    ["a garbage delay", { maxDelay: "soon" as never }, "maxDelay"],
+    ["a zero deadline", { deadline: 0 }, "deadline"],
+    ["no concurrency", { maxConcurrent: 0 }, "maxConcurrent"],
+    ["a NaN timeout", { attemptTimeout: Number.NaN }, "attemptTimeout"],
+    ["a negative maxServerWait", { maxServerWait: -5 }, "maxServerWait"],
+    ["an empty budget", { retryBudget: { maxTokens: 0, tokenRatio: 0.1 } }, "retryBudget"],
+    ["a non-boolean earlyProbe", { earlyProbe: "yes" as never }, "earlyProbe"]
   ]
-  for (const [name, policy, message] of invalid) {
-    it(`refuses ${name} with a RangeError naming the field`, () => {
-      expect(() => Resilience.resolve(policy)).toThrow(message)
-      expect(() => Resilience.resolve(policy)).toThrow(RangeError)
+  for (const [name, policy, field] of invalid) {
+    it(`refuses ${name} with a ConfigError naming resilience.${field}`, () => {
+      const result = Resilience.resolve(policy)
+      expect(Either.isLeft(result)).toBe(true)
+      if (Either.isLeft(result)) {
+        expect(ConfigError.isConfigError(result.left)).toBe(true)
+        expect(result.left).toMatchObject({ _op: "InvalidData", path: ["resilience", field] })
+        expect((result.left as ConfigError.InvalidData).message).toMatch(new RegExp(`^resilience\\.${field} `))
+      }
     })
   }
+
+  it.effect("Resilience.layer and VercelAuth.layer fail with that ConfigError, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const fromResilience = yield* Effect.exit(Layer.build(Resilience.layer({ maxConcurrent: 0 })).pipe(Effect.scoped))
+      expect(configErrorOf(fromResilience)).toMatchObject({ _op: "InvalidData", path: ["resilience", "maxConcurrent"] })
+      const mock = MockHttpClient.make(() => MockHttpClient.json(200, { tokenId: "tok_1" }))
+      const fromAuth = yield* Effect.exit(
+        Effect.flatMap(TokenService.TokenService, (tokens) => tokens.delete("tok_1")).pipe(
+          Effect.provide(
+            VercelAuth.layer({ token: TOKEN, resilience: { deadline: 0 } }).pipe(Layer.provide(mock.layer))
+          )
+        )
+      )
+      expect(configErrorOf(fromAuth)).toMatchObject({ _op: "InvalidData", path: ["resilience", "deadline"] })
+      expect(mock.requests).toHaveLength(0)
+    }))
 })

@@ -91,8 +91,79 @@ describe("X-RateLimit-Reset and the 429 hint", () => {
       date: httpDate(now)
     }
     expect(hint(headers)).toEqual({ waitMs: 8000, source: "x-ratelimit-reset" })
-    expect(hint(headers, { limit: { resetMs: now + 9500 } })).toEqual({ waitMs: 9500, source: "body-limit-reset" })
     expect(hint({ ...headers, "retry-after": "12" })).toEqual({ waitMs: 12_000, source: "retry-after" })
+    // A body resetMs later than every header is the longest, and exact.
+    expect(hint(headers, { limit: { resetMs: now + 9500 } })).toEqual({
+      waitMs: 9500,
+      source: "body-limit-reset",
+      exact: true
+    })
+  })
+
+  describe("an exact body resetMs within the whole-second rounding of the headers", () => {
+    const headers = {
+      "retry-after": "8",
+      "x-ratelimit-reset": String(now / 1000 + 8),
+      "x-ratelimit-remaining": "0",
+      date: httpDate(now)
+    }
+
+    it("is preferred over Retry-After and X-RateLimit-Reset: up to a second earlier, never later", () => {
+      for (const early of [1, 400, 999]) {
+        expect(hint(headers, { limit: { resetMs: now + 8000 - early } }), `${early} ms early`).toEqual({
+          waitMs: 8000 - early,
+          source: "body-limit-reset",
+          exact: true
+        })
+      }
+    })
+
+    it("is not preferred a whole second or more earlier: the headers' floor stands", () => {
+      for (const early of [1000, 2500]) {
+        expect(hint(headers, { limit: { resetMs: now + 8000 - early } }), `${early} ms early`).toEqual({
+          waitMs: 8000,
+          source: "retry-after"
+        })
+      }
+    })
+
+    it("must lie within the rounding of each header: a later Retry-After keeps its floor", () => {
+      const later = { ...headers, "retry-after": "10" }
+      expect(hint(later, { limit: { resetMs: now + 7500 } })).toEqual({ waitMs: 10_000, source: "retry-after" })
+      // Within the rounding of both (9.5 s > 10 s − 1 s and > 8 s − 1 s).
+      expect(hint(later, { limit: { resetMs: now + 9500 } })).toEqual({
+        waitMs: 9500,
+        source: "body-limit-reset",
+        exact: true
+      })
+    })
+
+    it("lies within the rounding of X-RateLimit-Reset alone when there is no Retry-After", () => {
+      const { "retry-after": _, ...resetOnly } = headers
+      expect(hint(resetOnly, { limit: { resetMs: now + 7200 } })).toEqual({
+        waitMs: 7200,
+        source: "body-limit-reset",
+        exact: true
+      })
+      expect(hint(resetOnly, { limit: { resetMs: now + 6999 } })).toEqual({
+        waitMs: 8000,
+        source: "x-ratelimit-reset"
+      })
+    })
+
+    it("does not undercut a decimal Retry-After, which is not rounded: the longer of the two wins", () => {
+      const decimal = { ...headers, "retry-after": "7.8" }
+      expect(hint(decimal, { limit: { resetMs: now + 7500 } })).toEqual({ waitMs: 7800, source: "retry-after" })
+      expect(hint(decimal, { limit: { resetMs: now + 7900 } })).toEqual({
+        waitMs: 7900,
+        source: "body-limit-reset",
+        exact: true
+      })
+    })
+
+    it("a body reset in whole seconds is not exact, and is only one more source", () => {
+      expect(hint(headers, { limit: { reset: now / 1000 + 7 } })).toEqual({ waitMs: 8000, source: "retry-after" })
+    })
   })
 
   it("ignores a reset whose window still has requests left", () => {
@@ -116,18 +187,47 @@ describe("X-RateLimit-Reset and the 429 hint", () => {
 })
 
 describe("rate-limit observations", () => {
-  it("puts the reset on the local clock via the server's Date", () => {
+  it("puts the reset on the local clock via the server's Date, with the earliest instant it may come", () => {
+    const local = now - 60_000
     const { clocks: cl, headers } = c({
       "x-ratelimit-limit": "100",
       "x-ratelimit-remaining": "0",
       "x-ratelimit-reset": String(now / 1000 + 20),
       date: httpDate(now)
-    }, now - 60_000)
+    }, local)
+    // Reset at the 20th second: the window ends by then, and has certainly not ended a second before.
     expect(observeRateLimit(headers, cl)).toEqual({
       limit: 100,
       remaining: 0,
-      resetAt: now - 60_000 + 20_000,
+      resetAt: local + 20_000,
+      earliestResetAt: local + 19_001,
       windowId: now / 1000 + 20
+    })
+  })
+
+  it("treats a reset in epoch milliseconds as exact: the earliest reset is the reset", () => {
+    const { clocks: cl, headers } = c({
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(now + 4200),
+      date: httpDate(now)
+    })
+    expect(observeRateLimit(headers, cl)).toEqual({
+      limit: undefined,
+      remaining: 0,
+      resetAt: now + 4200,
+      earliestResetAt: now + 4200,
+      windowId: now + 4200
+    })
+  })
+
+  it("names a delta-seconds window by its local reset, which does not move while it counts down", () => {
+    const { clocks: cl, headers } = c({ "x-ratelimit-remaining": "3", "x-ratelimit-reset": "30" })
+    expect(observeRateLimit(headers, cl)).toEqual({
+      limit: undefined,
+      remaining: 3,
+      resetAt: now + 30_000,
+      earliestResetAt: now + 29_001,
+      windowId: now + 30_000
     })
   })
 

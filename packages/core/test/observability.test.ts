@@ -1,12 +1,31 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Logger, LogLevel, Random, Tracer } from "effect"
+import { Effect, Layer, Logger, LogLevel, Option, Random, Tracer } from "effect"
 import { inspect } from "node:util"
-import { harness, json, settle, TOKEN } from "./support.js"
+import { harness, json, type Reply, scriptHandler, settle, TOKEN } from "./support.js"
 
 interface RecordedSpan {
   readonly name: string
+  readonly spanId: string
+  readonly traceId: string
+  readonly parent: Option.Option<{ readonly spanId: string }>
   readonly attributes: ReadonlyMap<string, unknown>
   readonly events: ReadonlyArray<readonly [string, bigint, Record<string, unknown>]>
+}
+
+/**
+ * The wiring over a script whose handler also records the span current where the transport runs:
+ * the attempt's own, when one was made.
+ */
+const observed = (replies: ReadonlyArray<Reply>) => {
+  const seen: Array<Option.Option<Tracer.AnySpan>> = []
+  const answer = scriptHandler(replies)
+  const h = harness((request, url, signal) =>
+    Effect.flatMap(Effect.option(Effect.currentSpan), (span) => {
+      seen.push(span)
+      return answer(request, url, signal) as Effect.Effect<Response, unknown>
+    })
+  )
+  return { ...h, seen }
 }
 
 /** The default tracer, remembering every span it made. */
@@ -80,5 +99,72 @@ describe("observability", () => {
         )
       )
       expect(lines.join("\n")).toContain("server hint exceeds maxServerWait")
+    }))
+
+  it.effect("makes no span at all when the application installed no tracer (the built-in one)", () =>
+    Effect.gen(function*() {
+      const h = observed([json(503, {}), json(200, { tokenId: "tok_1" })])
+      yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer), Effect.withRandom(Random.fixed([0]))))
+      expect(h.requests).toHaveLength(2)
+      // No span around either attempt (nor the call), so nothing to propagate either.
+      expect(h.seen.map(Option.isNone)).toEqual([true, true])
+      expect(h.requests.map(({ headers }) => [headers["traceparent"], headers["b3"]])).toEqual([
+        [undefined, undefined],
+        [undefined, undefined]
+      ])
+    }))
+
+  it.effect("makes no span when tracing is disabled, even with a tracer installed", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recording
+      const h = observed([json(200, { tokenId: "tok_1" })])
+      yield* h.revoke("tok_1").pipe(Effect.provide(h.layer), Effect.withTracer(tracer), Effect.withTracerEnabled(false))
+      expect(spans).toEqual([])
+      expect(h.requests[0]!.headers["traceparent"]).toBeUndefined()
+    }))
+
+  it.effect("with a tracer: each attempt runs in its own span under the call's, and sends it as traceparent", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recording
+      const h = observed([json(503, {}), json(200, { tokenId: "tok_1" })])
+      yield* settle(
+        h.revoke("tok_1").pipe(
+          Effect.provide(h.layer),
+          Effect.withTracer(tracer),
+          Effect.withRandom(Random.fixed([0]))
+        )
+      )
+      const call = spans.find((span) => span.name === "TokenService.delete")!
+      const attempts = spans.filter((span) => span.name === "http.client DELETE")
+      expect(attempts).toHaveLength(2)
+      for (const attempt of attempts) {
+        expect(attempt.traceId).toBe(call.traceId)
+        expect(Option.map(attempt.parent, (parent) => parent.spanId)).toEqual(Option.some(call.spanId))
+        expect(attempt.attributes.get("http.request.method")).toBe("DELETE")
+      }
+      expect(attempts.map((span) => span.attributes.get("http.response.status_code"))).toEqual([503, 200])
+      // Each request carried its attempt's span, for the server side to join the trace.
+      expect(h.requests.map(({ headers }) => headers["traceparent"])).toEqual(
+        attempts.map((span) => `00-${span.traceId}-${span.spanId}-01`)
+      )
+      expect(h.requests.map(({ headers }) => headers["b3"])).toEqual(
+        attempts.map((span) => `${span.traceId}-${span.spanId}-1-${call.spanId}`)
+      )
+    }))
+
+  // BUG (src/internal/engine/engine.ts, `sendNow`): `Effect.useSpan` makes the attempt's span but does
+  // not make it the current span, so the transport runs in the call's span. The platform's client
+  // runs the request under `Effect.withParentSpan(span)`; a transport's own spans and logs belong there.
+  it.effect("with a tracer: the transport runs inside the attempt's span, as under the platform's client", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recording
+      const h = observed([json(503, {}), json(200, { tokenId: "tok_1" })])
+      yield* settle(
+        h.revoke("tok_1").pipe(Effect.provide(h.layer), Effect.withTracer(tracer), Effect.withRandom(Random.fixed([0])))
+      )
+      const attempts = spans.filter((span) => span.name === "http.client DELETE")
+      expect(h.seen.map((span) => Option.map(span, ({ spanId }) => spanId))).toEqual(
+        attempts.map((span) => Option.some(span.spanId))
+      )
     }))
 })

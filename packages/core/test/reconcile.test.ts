@@ -22,7 +22,7 @@ describe("lost responses are reconciled", () => {
           const exit = yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer)))
           expect(exit).toEqual(expect.objectContaining({ _tag: "Success" }))
           expect(exit._tag === "Success" && exit.value).toEqual({ tokenId: "tok_1", alreadyDeleted: true })
-          expect(h.sent).toHaveLength(2)
+          expect(h.requests).toHaveLength(2)
         }))
     }
   }
@@ -51,7 +51,7 @@ describe("lost responses are reconciled", () => {
       const h = harness([reset, invalidBearer, json(200, { tokenId: "never" })])
       const exit = yield* settle(h.revoke("current").pipe(Effect.provide(h.layer)))
       expect(exit._tag === "Success" && exit.value).toEqual({ tokenId: "current", alreadyDeleted: true })
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
     }))
 
   it.effect("for `current`, a 401 after a timeout means the same", () =>
@@ -98,7 +98,7 @@ describe("what is not retried", () => {
       const h = harness([new Response(body, { status: 200 })])
       const error = failureOf(yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
       expect(error).toMatchObject({ _tag: "UnexpectedResponse", status: 200, attempts: 1 })
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
     }))
 
   it.effect("a body that never ends times out the attempt and is not retried", () =>
@@ -106,6 +106,6 @@ describe("what is not retried", () => {
       const h = harness([() => new Response(new ReadableStream({}), { status: 200 })], { attemptTimeout: 2000 })
       const error = failureOf(yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
       expect(error).toMatchObject({ _tag: "Timeout", phase: "attempt", attempts: 1 })
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
     }))
 })

@@ -15,9 +15,9 @@ describe("server hints are floors", () => {
         const h = harness([status(429, { "retry-after": "5" }), ok()])
         const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(draw)))
         yield* advance(4999)
-        expect(h.sent, `draw ${draw}`).toHaveLength(1)
+        expect(h.requests, `draw ${draw}`).toHaveLength(1)
         yield* advance(1 + Math.floor(draw * 251))
-        expect(h.sent, `draw ${draw}`).toHaveLength(2)
+        expect(h.requests, `draw ${draw}`).toHaveLength(2)
         expect(yield* Fiber.join(fiber)).toEqual({ tokenId: "tok_1" })
       }
     }))
@@ -27,9 +27,9 @@ describe("server hints are floors", () => {
       const h = harness([status(503, { "retry-after": "3" }), ok()])
       const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0)))
       yield* advance(2999)
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
       yield* advance(1)
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
       yield* Fiber.join(fiber)
     }))
 
@@ -47,9 +47,9 @@ describe("server hints are floors", () => {
         ])
         const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0)))
         yield* advance(9999)
-        expect(h.sent, `skew ${skew}`).toHaveLength(1)
+        expect(h.requests, `skew ${skew}`).toHaveLength(1)
         yield* advance(1)
-        expect(h.sent, `skew ${skew}`).toHaveLength(2)
+        expect(h.requests, `skew ${skew}`).toHaveLength(2)
         yield* Fiber.join(fiber)
       }
     }))
@@ -65,9 +65,9 @@ describe("server hints are floors", () => {
       ])
       const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0)))
       yield* advance(6999)
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
       yield* advance(1)
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
       yield* Fiber.join(fiber)
     }))
 
@@ -82,7 +82,7 @@ describe("server hints are floors", () => {
       expect(error).toBeInstanceOf(TokenError.RateLimited)
       expect(error).toMatchObject({ _tag: "RateLimited", status: 429, attempts: 1, limit: 100, remaining: 0 })
       expect((error as TokenError.RateLimited).retryAt?.getTime()).toBe(T0 + 120_000)
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
       expectNoToken(error)
     }))
 
@@ -109,9 +109,9 @@ describe("server hints are floors", () => {
         const h = harness([status(503, { "retry-after": value }), ok()])
         const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0.5)))
         yield* advance(124) // floor(0.5 · 251) = 125
-        expect(h.sent, value).toHaveLength(1)
+        expect(h.requests, value).toHaveLength(1)
         yield* advance(1)
-        expect(h.sent, value).toHaveLength(2)
+        expect(h.requests, value).toHaveLength(2)
         yield* Fiber.join(fiber)
       }
     }))
@@ -127,9 +127,9 @@ describe("backoff", () => {
         for (const [index, envelope] of envelopes.entries()) {
           const delay = Math.floor(draw * (envelope + 1))
           yield* advance(delay - 1)
-          expect(h.sent, `draw ${draw} retry ${index + 1}`).toHaveLength(index + 1)
+          expect(h.requests, `draw ${draw} retry ${index + 1}`).toHaveLength(index + 1)
           yield* advance(1)
-          expect(h.sent, `draw ${draw} retry ${index + 1}`).toHaveLength(index + 2)
+          expect(h.requests, `draw ${draw} retry ${index + 1}`).toHaveLength(index + 2)
         }
         yield* Fiber.join(fiber)
       }
@@ -139,7 +139,7 @@ describe("backoff", () => {
     Effect.gen(function*() {
       const h = harness([status(503), status(503), ok()])
       expect(yield* h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0))).toEqual({ tokenId: "tok_1" })
-      expect(h.sent).toHaveLength(3)
+      expect(h.requests).toHaveLength(3)
     }))
 
   it.effect("a 429 without any hint backs off from one second", () =>
@@ -147,9 +147,9 @@ describe("backoff", () => {
       const h = harness([status(429), ok()])
       const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0.5)))
       yield* advance(499)
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
       yield* advance(1)
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
       yield* Fiber.join(fiber)
     }))
 
@@ -158,7 +158,7 @@ describe("backoff", () => {
       const h = harness([status(503)], { maxAttempts: 5 })
       const error = failureOf(yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer))))
       expect(error).toMatchObject({ _tag: "ServerError", attempts: 5 })
-      expect(h.sent).toHaveLength(5)
+      expect(h.requests).toHaveLength(5)
     }))
 })
 
@@ -173,7 +173,7 @@ describe("the deadline", () => {
       const error = failureOf(yield* Fiber.join(fiber))
       expect(error).toBeInstanceOf(TokenError.Timeout)
       expect(error).toMatchObject({ _tag: "Timeout", phase: "deadline", attempts: 1 })
-      expect(h.sent[0]!.signal.aborted).toBe(true)
+      expect(h.requests[0]!.signal.aborted).toBe(true)
       expectNoToken(error)
     }))
 
@@ -182,7 +182,7 @@ describe("the deadline", () => {
       const h = harness([status(503)], { deadline: 1000, baseDelay: 2000, maxDelay: 2000 })
       const error = failureOf(yield* Effect.exit(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0.9))))
       expect(error).toMatchObject({ _tag: "ServerError", attempts: 1 })
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
     }))
 
   it.effect("keeps a hinted retry that fits, dropping only the jitter that does not", () =>
@@ -190,9 +190,9 @@ describe("the deadline", () => {
       const h = harness([status(503, { "retry-after": "4" }), ok()], { deadline: 4100 })
       const fiber = yield* Effect.fork(h.revoke("tok_1").pipe(Effect.provide(h.layer), withRandom(0.999)))
       yield* advance(3999)
-      expect(h.sent).toHaveLength(1)
+      expect(h.requests).toHaveLength(1)
       yield* advance(1)
-      expect(h.sent).toHaveLength(2)
+      expect(h.requests).toHaveLength(2)
       expect(yield* Fiber.join(fiber)).toEqual({ tokenId: "tok_1" })
     }))
 })
@@ -231,12 +231,12 @@ describe("the retry budget", () => {
       const h = harness([status(503)])
       // A fresh instance per call: every call has the whole budget.
       for (let i = 0; i < 3; i++) yield* settle(h.revoke("tok_1").pipe(Effect.provide(h.layer)))
-      expect(h.sent).toHaveLength(9)
+      expect(h.requests).toHaveLength(9)
       // One instance for three calls: they drain it together (3 + 2 + 1).
       yield* Effect.gen(function*() {
         for (let i = 0; i < 3; i++) yield* settle(h.revoke("tok_1"))
       }).pipe(Effect.provide(h.layer))
-      expect(h.sent).toHaveLength(15)
+      expect(h.requests).toHaveLength(15)
     }))
 
   it.effect("is not spent by a 429 whose hint was obeyed", () =>

@@ -1,33 +1,27 @@
 /**
- * A scripted stand-in for the transport, for unit tests of the core: each request takes the next
- * reply of the script (the last one repeats), and everything sent is recorded.
+ * Helpers of the core's unit tests: the whole core wiring over the shipped `MockHttpClient`, answering
+ * from a script (each request takes the next reply, the last one repeats) or from a handler.
  */
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { expect } from "@effect/vitest"
 import { type Resilience, TokenService, VercelAuth } from "@vercel-auth/core"
+import { MockHttpClient } from "@vercel-auth/testing"
 import type { Duration } from "effect"
-import { Cause, Effect, Exit, Fiber, Layer, TestClock } from "effect"
+import { Cause, Clock, Effect, Exit, Fiber, Layer, TestClock } from "effect"
 import { inspect } from "node:util"
 
 export const TOKEN = "vcp_SECRET_bearer_0123456789abcdef"
 export const BASE_URL = "https://api.vercel.test"
 
+/**
+ * One scripted answer: a `Response`, a transport failure (`{ transport: "ECONNRESET" }`), a request
+ * that never ends (`"hang"`), an answer after a delay on the `Clock`, or a function of the request.
+ */
 export type Reply =
   | Response
   | { readonly transport: string; readonly message?: string }
   | "hang"
   | { readonly delay: Duration.DurationInput; readonly then: Reply }
-  | ((request: Sent) => Reply)
-
-export interface Sent {
-  readonly method: string
-  readonly url: URL
-  readonly headers: Record<string, string>
-  readonly signal: AbortSignal
-}
+  | ((request: MockHttpClient.Recorded) => Reply)
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(typeof body === "string" ? body : JSON.stringify(body), {
@@ -38,52 +32,53 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 export const vercelError = (status: number, code: string, message: string, extra: object = {}) =>
   json(status, { error: { code, message, ...extra } }, { "x-vercel-id": `fra1::${code}-${status}` })
 
-const answer = (reply: Reply, request: HttpClientRequest.HttpClientRequest, sent: Sent): Effect.Effect<
-  HttpClientResponse.HttpClientResponse,
-  HttpClientError.HttpClientError
-> => {
-  if (typeof reply === "function") return answer(reply(sent), request, sent)
+/** A reply as a `MockHttpClient` handler answer; a transport failure is what a real transport reports. */
+const answer = (reply: Reply, recorded: MockHttpClient.Recorded): Effect.Effect<Response, Error> => {
+  if (typeof reply === "function") return answer(reply(recorded), recorded)
   if (reply === "hang") return Effect.never
-  if (reply instanceof Response) return Effect.succeed(HttpClientResponse.fromWeb(request, reply.clone()))
-  if ("delay" in reply) return Effect.zipRight(Effect.sleep(reply.delay), answer(reply.then, request, sent))
-  return Effect.fail(
-    new HttpClientError.RequestError({
-      request,
-      reason: "Transport",
-      cause: Object.assign(new Error(reply.message ?? `${reply.transport} (simulated)`), { code: reply.transport })
-    })
-  )
+  if (reply instanceof Response) return Effect.succeed(reply)
+  if ("delay" in reply) return Effect.zipRight(Effect.sleep(reply.delay), answer(reply.then, recorded))
+  return Effect.fail(Object.assign(new Error(reply.message ?? `${reply.transport} (simulated)`), { code: reply.transport }))
 }
 
-export const scripted = (replies: ReadonlyArray<Reply>) => {
-  const sent: Array<Sent> = []
+/** A handler answering each request with the next reply of `replies` (the last one repeats). */
+export const scriptHandler = (replies: ReadonlyArray<Reply>): MockHttpClient.Handler => {
   let next = 0
-  const client = HttpClient.make((request, url, signal) =>
-    Effect.suspend(() => {
-      const record: Sent = { method: request.method, url, headers: { ...request.headers }, signal }
-      sent.push(record)
-      const reply = replies[Math.min(next++, replies.length - 1)]!
-      return answer(reply, request, record)
+  return (request, url, signal) =>
+    answer(replies[Math.min(next++, replies.length - 1)]!, {
+      request,
+      method: request.method,
+      url,
+      headers: request.headers,
+      signal
     })
-  )
-  return { sent, transport: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
-/** The whole core wiring over a scripted transport. */
+/** A `MockHttpClient` answering each request with the next reply of `replies` (the last one repeats). */
+export const scripted = (replies: ReadonlyArray<Reply>): MockHttpClient.MockHttpClient =>
+  MockHttpClient.make(scriptHandler(replies))
+
+/**
+ * The whole core wiring (`VercelAuth.layer`) over a `MockHttpClient` answering from a script or a
+ * handler. `requests` are the mock's own record of what was sent, in order.
+ */
 export const harness = (
-  replies: ReadonlyArray<Reply>,
+  script: ReadonlyArray<Reply> | MockHttpClient.Handler,
   resilience?: Partial<Resilience.ResiliencePolicy>,
-  options: { readonly userAgent?: string } = {}
+  options: Omit<Partial<VercelAuth.Options>, "resilience"> = {}
 ) => {
-  const { sent, transport } = scripted(replies)
+  const mock = typeof script === "function" ? MockHttpClient.make(script) : scripted(script)
   const layer = VercelAuth.layer({ token: TOKEN, baseUrl: BASE_URL, resilience, ...options }).pipe(
-    Layer.provide(transport),
+    Layer.provide(mock.layer),
     Layer.orDie
   )
   const revoke = (tokenId: string, opts?: TokenService.DeleteOptions) =>
     Effect.flatMap(TokenService.TokenService, (service) => service.delete(tokenId, opts))
-  return { sent, layer, revoke }
+  return { requests: mock.requests, layer, revoke }
 }
+
+/** The token id of a `/v3/user/tokens/{id}` URL. */
+export const idOf = (url: URL): string => decodeURIComponent(url.pathname.split("/").pop() ?? "")
 
 /** Every rendering of an error a user might log must be free of the bearer token. */
 export const expectNoToken = (error: unknown) => {
@@ -116,10 +111,34 @@ export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return failure.value
 }
 
-/** Advances the TestClock, then lets woken fibers run up to their next wait. */
-export const advance = (millis: number) =>
-  Effect.zipRight(TestClock.adjust(millis), Effect.repeatN(Effect.yieldNow(), 50))
+/** Lets every runnable fiber run up to its next wait, without moving the clock. */
+export const yieldAll = Effect.repeatN(Effect.yieldNow(), 50)
 
-/** A realistic "now" for the TestClock, so that epoch values in headers look like real ones. */
+/** Advances the TestClock, then lets woken fibers run up to their next wait. */
+export const advance = (millis: number) => Effect.zipRight(TestClock.adjust(millis), yieldAll)
+
+/** A realistic "now" for the TestClock (whole seconds), so that epoch values in headers look like real ones. */
 export const T0 = Date.UTC(2026, 10, 29, 12, 0, 0)
 export const httpDate = (epochMs: number) => new Date(epochMs).toUTCString()
+
+/**
+ * The current clock (the TestClock in `it.effect`), counting the sleeps in progress: a timer a
+ * component holds shows up here while it sleeps and goes when it ends or is interrupted. (The
+ * TestClock's own `sleeps()` keeps an interrupted sleep listed until its instant passes.)
+ */
+export const countingClock = Effect.map(Effect.clock, (clock) => {
+  let active = 0
+  const counting: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => clock.unsafeCurrentTimeMillis(),
+    unsafeCurrentTimeNanos: () => clock.unsafeCurrentTimeNanos(),
+    currentTimeMillis: clock.currentTimeMillis,
+    currentTimeNanos: clock.currentTimeNanos,
+    sleep: (duration) =>
+      Effect.suspend(() => {
+        active++
+        return Effect.ensuring(clock.sleep(duration), Effect.sync(() => active--))
+      })
+  }
+  return { clock: counting, timers: () => active }
+})

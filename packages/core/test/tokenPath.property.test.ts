@@ -46,11 +46,11 @@ describe("token id → request path", () => {
         if (Exit.isFailure(exit)) {
           // Only validation may fail here, and then nothing is sent.
           expect(exit.cause).toMatchObject({ _tag: "Fail", error: { _tag: "InvalidTokenId" } })
-          expect(h.sent).toHaveLength(0)
+          expect(h.requests).toHaveLength(0)
           return
         }
-        expect(h.sent).toHaveLength(1)
-        const url = h.sent[0]!.url
+        expect(h.requests).toHaveLength(1)
+        const url = h.requests[0]!.url
         expect(url.origin).toBe(BASE_URL)
         expect(url.search).toBe("")
         expect(url.hash).toBe("")

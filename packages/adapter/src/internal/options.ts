@@ -1,20 +1,32 @@
 /**
- * The synchronous checks of `createVercelAuth`: a client that cannot work fails where it is made,
- * with a message that says which option to fix, instead of on its first revocation.
+ * The synchronous checks of `createVercelAuth`, made once: a client that cannot work fails where it
+ * is made, with a message that names the option or environment variable to fix, instead of on its
+ * first call. The environment is read through Effect `Config`, and the token is `Redacted` from the
+ * moment it is read.
  */
 import * as Resilience from "@vercel-auth/core/Resilience"
-import type * as VercelAuth from "@vercel-auth/core/VercelAuth"
 import * as VercelConfig from "@vercel-auth/core/VercelConfig"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import type { Options } from "../VercelAuthClient.js"
 
 const prefix = "createVercelAuth"
 
-const missingToken = () =>
+export interface Resolved {
+  /** `undefined` when no token was given: the client can then only do the SSO exchange. */
+  readonly config: VercelConfig.Service | undefined
+  readonly endpoint: { readonly baseUrl: string; readonly userAgent: string }
+  readonly policy: Resilience.ResolvedPolicy
+  readonly options: Options
+}
+
+/** The error of a token operation on a client made without a token. */
+export const missingToken = (): Error =>
   new Error(
     `${prefix}: no Vercel token. Pass the \`token\` option, or set the VERCEL_TOKEN environment variable ` +
       "(create a token at https://vercel.com/account/tokens). Nothing was sent."
@@ -24,38 +36,53 @@ const describeConfigError = (error: ConfigError.ConfigError): string =>
   ConfigError.reduceWithContext(error, undefined, {
     andCase: (_, left, right) => `${left}; ${right}`,
     orCase: (_, left, right) => `${left}; ${right}`,
-    invalidDataCase: (_, path, message) => `invalid option \`${path.join(".")}\`: ${message}`,
-    missingDataCase: (_, path, message) => `missing option \`${path.join(".")}\`: ${message}`,
-    sourceUnavailableCase: (_, path, message) => `option \`${path.join(".")}\`: ${message}`,
-    unsupportedCase: (_, path, message) => `option \`${path.join(".")}\`: ${message}`
+    invalidDataCase: (_, path, message) =>
+      message.startsWith(path.join(".")) ? message : `${path.join(".")}: ${message}`,
+    missingDataCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    sourceUnavailableCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    unsupportedCase: (_, path, message) => `${path.join(".")}: ${message}`
   })
 
-/**
- * The options core's layers get, with the token and base URL taken from the environment when they
- * were not passed. Throws an `Error` for a missing token or a bad base URL, and core's `RangeError`
- * for a policy that cannot work.
- */
-export const resolveOptions = (options: Options): VercelAuth.Options & { readonly token: string } => {
-  const token = options.token ?? process.env.VERCEL_TOKEN
-  // An empty or blank token is as good as none; sending it would only earn a 401 later.
-  if (typeof token !== "string" || token.trim() === "") throw missingToken()
-  const baseUrl = options.baseUrl ?? nonEmpty(process.env.VERCEL_API_URL)
-  const resolved = {
-    token,
-    baseUrl,
-    userAgent: options.userAgent,
-    resilience: options.resilience
-  }
-  const config = Effect.runSyncExit(VercelConfig.make(resolved))
-  if (Exit.isFailure(config)) {
-    const error = Cause.failureOption(config.cause)
-    throw new Error(
-      Option.isSome(error) ? `${prefix}: ${describeConfigError(error.value)}` : `${prefix}: invalid options`
-    )
-  }
-  Resilience.resolve(options.resilience)
-  return resolved
-}
+const fromEnv = (name: string) => Config.option(Config.nonEmptyString(name))
 
-const nonEmpty = (value: string | undefined): string | undefined =>
-  value === undefined || value.trim() === "" ? undefined : value
+const resolveEffect = (options: Options) =>
+  Effect.gen(function*() {
+    const envToken = options.token === undefined ? yield* Config.option(Config.redacted(fromEnvName)) : Option.none()
+    const token = options.token !== undefined ? Option.some(Redacted.make(options.token)) : envToken
+    const envUrl = options.baseUrl === undefined ? yield* fromEnv("VERCEL_API_URL") : Option.none()
+    const sources: VercelConfig.Sources = {
+      token: options.token === undefined ? fromEnvName : "token",
+      baseUrl: Option.isSome(envUrl) ? "VERCEL_API_URL" : "baseUrl",
+      userAgent: "userAgent"
+    }
+    const where = { baseUrl: options.baseUrl ?? Option.getOrUndefined(envUrl), userAgent: options.userAgent }
+    // An empty or blank token is as good as none: the client then does only the SSO exchange.
+    // eslint-disable-next-line no-restricted-syntax -- only its blankness is looked at
+    const present = Option.filter(token, (value) => Redacted.value(value).trim() !== "")
+    const config = Option.isSome(present)
+      ? yield* VercelConfig.make({ ...where, token: present.value }, sources)
+      : undefined
+    const endpoint = config ?? (yield* VercelConfig.endpoint(where, sources))
+    const policy = yield* Resilience.resolve(options.resilience)
+    return {
+      config,
+      endpoint: { baseUrl: endpoint.baseUrl, userAgent: endpoint.userAgent },
+      policy,
+      options
+    }
+  })
+
+const fromEnvName = "VERCEL_TOKEN"
+
+/**
+ * Checks the options once. Throws an `Error` naming the option or variable at fault: a token or
+ * User-Agent that cannot go into a header, a bad base URL, a policy that cannot work.
+ */
+export const resolveOptions = (options: Options): Resolved => {
+  const exit = Effect.runSyncExit(resolveEffect(options))
+  if (Exit.isSuccess(exit)) return exit.value
+  const error = Cause.failureOption(exit.cause)
+  throw new Error(
+    Option.isSome(error) ? `${prefix}: ${describeConfigError(error.value)}` : `${prefix}: invalid options`
+  )
+}

@@ -16,9 +16,7 @@ export const normalizeBaseUrl = (input: string): Either.Either<string, string> =
     url = new URL(input)
   } catch {
     return Either.left(
-      `must be an absolute http(s) URL such as "https://api.vercel.com", got ${
-        JSON.stringify(input.slice(0, 100))
-      }`
+      `must be an absolute http(s) URL such as "https://api.vercel.com", got ${JSON.stringify(input.slice(0, 100))}`
     )
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -37,7 +35,9 @@ export const normalizeBaseUrl = (input: string): Either.Either<string, string> =
   }
   // Vercel's API has no path prefix: "https://api.vercel.com/v3" would turn every call into a 404.
   if (url.pathname !== "/") {
-    return Either.left(`must be an origin without a path, such as "https://api.vercel.com", got path "${url.pathname.slice(0, 100)}"`)
+    return Either.left(
+      `must be an origin without a path, such as "https://api.vercel.com", got path "${url.pathname.slice(0, 100)}"`
+    )
   }
   return Either.right(url.origin)
 }

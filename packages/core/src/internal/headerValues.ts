@@ -4,10 +4,10 @@
  * used to surface as a misleading "network error" on every call; it is refused where it is configured.
  */
 import * as Either from "effect/Either"
+import { controlCharacter } from "./tokenId.js"
 
-// eslint-disable-next-line no-control-regex
-const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/
-const nonLatin1 = /[^\u0000-\u00ff]/
+// Any UTF-16 unit above U+00FF, surrogates included.
+const nonLatin1 = /[\u0100-\uffff]/
 
 export const checkToken = (value: string): Either.Either<string, string> => {
   const token = value.trim()

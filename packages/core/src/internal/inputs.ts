@@ -5,8 +5,8 @@
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type { SsoGrant } from "../IntegrationSso.js"
-import type { CreateTokenInput, ListOptions } from "../TokenService.js"
 import { InvalidInput, type Operation } from "../TokenError.js"
+import type { CreateTokenInput, ListOptions } from "../TokenService.js"
 import type { CreateBody } from "./operations.js"
 import { controlCharacter } from "./tokenId.js"
 

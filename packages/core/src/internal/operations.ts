@@ -6,11 +6,11 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type { SsoGrant } from "../IntegrationSso.js"
 import * as Schemas from "../Schemas.js"
 import type { Answer } from "./engine/attempt.js"
 import type { Operation } from "./engine/operation.js"
 import { parseJson } from "./engine/vercelBody.js"
-import type { SsoGrant } from "../IntegrationSso.js"
 import { tokenSegment } from "./tokenId.js"
 
 const decoder = <A, I>(schema: Schema.Schema<A, I>) => {

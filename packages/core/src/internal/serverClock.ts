@@ -31,9 +31,16 @@ interface Bound {
 export const makeServerClock = (): ServerClock => {
   let lower: Bound | undefined
   let upper: Bound | undefined
+  // Consecutive answers mostly carry the same second: parse each distinct `Date` once.
+  let lastDate: string | undefined
+  let lastParsed: number | undefined
   return {
     observe: (date, sentAt, receivedAt) => {
-      const serverDate = parseHttpDate(date)
+      if (date !== lastDate) {
+        lastDate = date
+        lastParsed = parseHttpDate(date)
+      }
+      const serverDate = lastParsed
       if (serverDate === undefined) return undefined
       const low = serverDate - receivedAt
       const high = serverDate + 1000 - Math.min(sentAt, receivedAt)

@@ -1,10 +1,11 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import { TransportEnforcesLimits } from "../AttemptLimits.js"
 import type { Service, SsoGrant } from "../IntegrationSso.js"
+import type * as Resilience from "../Resilience.js"
 import type { SsoTokens } from "../Schemas.js"
 import type { SsoExchangeError } from "../TokenError.js"
-import type * as Resilience from "../Resilience.js"
 import { makeEngine } from "./engine/engine.js"
 import { checkGrant } from "./inputs.js"
 import { exchangeSso } from "./operations.js"
@@ -15,10 +16,17 @@ export const makeSso = (
   resilience: Resilience.Service,
   binding: { readonly baseUrl: string; readonly userAgent: string }
 ): Effect.Effect<Service, never, Scope.Scope> =>
-  Effect.map(makeEngine(bind(client, binding), resilience, []), (engine) => ({
-    exchange: (grant: SsoGrant) =>
-      Effect.suspend(() => {
-        const checked = checkGrant(grant)
-        return checked._tag === "Left" ? Effect.fail(checked.left) : engine.run<SsoTokens, SsoExchangeError>(exchangeSso(checked.right))
-      })
-  }))
+  Effect.gen(function*() {
+    // A transport that enforces attempt limits is one of ours, which never follows redirects.
+    const enforced = yield* TransportEnforcesLimits
+    const engine = yield* makeEngine(bind(client, binding, !enforced), resilience, [])
+    return {
+      exchange: (grant: SsoGrant) =>
+        Effect.suspend(() => {
+          const checked = checkGrant(grant)
+          return checked._tag === "Left"
+            ? Effect.fail(checked.left)
+            : engine.run<SsoTokens, SsoExchangeError>(exchangeSso(checked.right))
+        })
+    }
+  })

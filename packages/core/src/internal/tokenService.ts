@@ -19,17 +19,22 @@ import { VercelHttpClient } from "../VercelHttpClient.js"
 import type { Engine } from "./engine/engine.js"
 import { makeEngine } from "./engine/engine.js"
 import { checkCreateInput, checkListOptions } from "./inputs.js"
-import { createToken, deleteToken, getToken, listPage, type ListPage } from "./operations.js"
+import { createToken, deleteToken, getToken, type ListPage, listPage } from "./operations.js"
 
 /** Pages of `list`, lazily: the next page is asked for only when the stream is pulled past this one. */
-const pages = (engine: Engine, pageSize: number | undefined): Stream.Stream<ListPage["tokens"][number], TokenError.ListTokensError> =>
+const pages = (
+  engine: Engine,
+  pageSize: number | undefined
+): Stream.Stream<ListPage["tokens"][number], TokenError.ListTokensError> =>
   Stream.suspend(() => {
     const followed = new Set<string>()
     const seen = new Set<string>()
     return Stream.paginateChunkEffect(undefined as string | number | undefined, (cursor) =>
       Effect.flatMap(engine.run<ListPage, TokenError.ListTokensError>(listPage(cursor, pageSize)), (page) => {
         // A page overlapping the ones before cannot be trusted to move forward: never hand out a token twice.
-        const fresh = page.tokens.filter((token) => !seen.has(token.id))
+        const fresh = page.tokens.filter((token) =>
+          !seen.has(token.id)
+        )
         for (const token of fresh) seen.add(token.id)
         if (cursor !== undefined) followed.add(`${typeof cursor}:${cursor}`)
         const next = page.pagination.next
@@ -96,7 +101,10 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience |
   const secrets = Option.isSome(config) ? [Redacted.value(config.value.token)] : []
   const engine = yield* makeEngine(yield* VercelHttpClient, yield* Resilience, secrets)
 
-  const remove = (tokenId: string, options?: DeleteOptions): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> =>
+  const remove = (
+    tokenId: string,
+    options?: DeleteOptions
+  ): Effect.Effect<Schemas.DeletedToken, TokenError.DeleteTokenError> =>
     Effect.suspend(() => {
       const id = decodeTokenId(tokenId, "delete")
       return Either.isLeft(id) ? Effect.fail(id.left) : engine.run(deleteToken(id.right, options?.missingOk === true))
@@ -115,15 +123,24 @@ export const make: Effect.Effect<Service, never, VercelHttpClient | Resilience |
     })
 
   const create = (input: CreateTokenInput) =>
-    Effect.flatMap(Clock.currentTimeMillis, (startedAt): Effect.Effect<Schemas.CreatedToken, TokenError.CreateTokenError> => {
-      const checked = checkCreateInput(input, startedAt)
-      if (Either.isLeft(checked)) return Effect.fail(checked.left)
-      const { body, teamId } = checked.right
-      return Effect.catchAll(engine.run<Schemas.CreatedToken, TokenError.CreateTokenError>(createToken(body, teamId)), (error) =>
-        mayHaveCreated(error)
-          ? Effect.flatMap(findOrphans(engine, body.name, startedAt), (orphans) => Effect.fail(withOrphans(error, orphans)))
-          : Effect.fail(error))
-    })
+    Effect.flatMap(
+      Clock.currentTimeMillis,
+      (startedAt): Effect.Effect<Schemas.CreatedToken, TokenError.CreateTokenError> => {
+        const checked = checkCreateInput(input, startedAt)
+        if (Either.isLeft(checked)) return Effect.fail(checked.left)
+        const { body, teamId } = checked.right
+        return Effect.catchAll(
+          engine.run<Schemas.CreatedToken, TokenError.CreateTokenError>(createToken(body, teamId)),
+          (error) =>
+            mayHaveCreated(error)
+              ? Effect.flatMap(
+                findOrphans(engine, body.name, startedAt),
+                (orphans) => Effect.fail(withOrphans(error, orphans))
+              )
+              : Effect.fail(error)
+        )
+      }
+    )
 
   const deleteMany = (tokenIds: Iterable<string>, options?: DeleteOptions) =>
     Stream.fromIterable(tokenIds).pipe(

@@ -14,26 +14,28 @@ export interface Binding {
   readonly token?: Redacted.Redacted<string> | undefined
 }
 
-export const bind = (client: HttpClient.HttpClient, { baseUrl, token, userAgent }: Binding): HttpClient.HttpClient =>
-  client.pipe(
-    HttpClient.mapRequest((request) => {
-      const bound = request.pipe(
-        HttpClientRequest.prependUrl(baseUrl),
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.setHeader("user-agent", userAgent)
-      )
-      return token === undefined ? bound : HttpClientRequest.bearerToken(bound, token)
-    }),
-    // undici's `request` never follows redirects; fetch does unless told otherwise. A redirect
-    // would carry the bearer token to whatever origin the Location names.
-    HttpClient.transform((effect) =>
-      Effect.flatMap(
-        Effect.serviceOption(FetchHttpClient.RequestInit),
-        (init) =>
-          Effect.provideService(effect, FetchHttpClient.RequestInit, {
-            ...(init._tag === "Some" ? init.value : {}),
-            redirect: "manual"
-          })
-      )
-    )
-  )
+/**
+ * `followsRedirects`: the transport may follow redirects unless told not to (fetch). A redirect would
+ * carry the bearer token to whatever origin the `Location` names, so fetch is told `redirect: "manual"`.
+ */
+export const bind = (
+  client: HttpClient.HttpClient,
+  { baseUrl, token, userAgent }: Binding,
+  followsRedirects = true
+): HttpClient.HttpClient => {
+  const headers = { accept: "application/json", "user-agent": userAgent }
+  const bound = HttpClient.mapRequest(client, (request) => {
+    const withHeaders = HttpClientRequest.setHeaders(HttpClientRequest.prependUrl(request, baseUrl), headers)
+    return token === undefined ? withHeaders : HttpClientRequest.bearerToken(withHeaders, token)
+  })
+  if (!followsRedirects) return bound
+  return HttpClient.transform(bound, (effect) =>
+    Effect.flatMap(
+      Effect.serviceOption(FetchHttpClient.RequestInit),
+      (init) =>
+        Effect.provideService(effect, FetchHttpClient.RequestInit, {
+          ...(init._tag === "Some" ? init.value : {}),
+          redirect: "manual"
+        })
+    ))
+}

@@ -8,7 +8,6 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -18,7 +17,6 @@ import {
   type AttemptLimits,
   type BufferedBody,
   BufferedBodyTypeId,
-  currentAttemptLimits,
   isAttemptDeadlineExceeded,
   isBufferedResponse
 } from "../../AttemptLimits.js"
@@ -75,11 +73,14 @@ const readStream = (response: HttpClientResponse.HttpClientResponse, limit: numb
       let size = 0
       const read = yield* Deferred.make<BufferedBody>()
       const finish = (incomplete: boolean) =>
-        Deferred.unsafeDone(read, Exit.succeed({
-          bytes: concat(chunks, Math.min(size, limit)),
-          truncated: size > limit,
-          incomplete
-        }))
+        Deferred.unsafeDone(
+          read,
+          Exit.succeed({
+            bytes: concat(chunks, Math.min(size, limit)),
+            truncated: size > limit,
+            incomplete
+          })
+        )
       const reader = yield* Effect.forkDaemon(
         Stream.runForEachWhile(response.stream, (chunk) =>
           Effect.sync(() => {
@@ -94,10 +95,8 @@ const readStream = (response: HttpClientResponse.HttpClientResponse, limit: numb
     })
   )
 
-const readBody = (response: HttpClientResponse.HttpClientResponse, limits: AttemptLimits) => {
-  const limit = response.status >= 200 && response.status < 300 ? limits.maxSuccessBytes : limits.maxErrorBytes
-  return isBufferedResponse(response) ? Effect.succeed(response[BufferedBodyTypeId]) : readStream(response, limit)
-}
+const limitOf = (response: HttpClientResponse.HttpClientResponse, limits: AttemptLimits): number =>
+  response.status >= 200 && response.status < 300 ? limits.maxSuccessBytes : limits.maxErrorBytes
 
 const toAnswer = (
   response: HttpClientResponse.HttpClientResponse,
@@ -137,6 +136,8 @@ export interface SendOptions {
   readonly serverClock: ServerClock
   /** The transport ends the attempt at `limits.deadlineAt` itself, and buffers the body within the limits. */
   readonly enforced: boolean
+  /** The caller's clock, read synchronously. */
+  readonly now: () => number
 }
 
 /**
@@ -145,28 +146,40 @@ export interface SendOptions {
 export const send = (
   client: HttpClient.HttpClient,
   request: HttpClientRequest.HttpClientRequest,
-  { enforced, limits, sentAt, serverClock }: SendOptions
+  { enforced, limits, now, sentAt, serverClock }: SendOptions
 ): Effect.Effect<Outcome> => {
   const phase: "attempt" | "deadline" = limits.deadlineIsCall ? "deadline" : "attempt"
+  const failed = (error: HttpClientError.HttpClientError) => {
+    const outcome = transportFailed(error)
+    return Effect.succeed(outcome._tag === "TimedOut" ? { ...outcome, phase } : outcome)
+  }
+  if (enforced) {
+    // The transport keeps the limits and buffers the body: one step from request to answer.
+    return Effect.matchEffect(client.execute(request), {
+      onFailure: failed,
+      onSuccess: (response) =>
+        isBufferedResponse(response)
+          ? Effect.succeed(toAnswer(response, response[BufferedBodyTypeId], sentAt, now(), serverClock))
+          : Effect.map(
+            readStream(response, limitOf(response, limits)),
+            (body) => toAnswer(response, body, sentAt, now(), serverClock)
+          )
+    })
+  }
   let afterHeaders = false
   const answered = Effect.flatMap(client.execute(request), (response) => {
     afterHeaders = true
-    return Effect.flatMap(
-      readBody(response, limits),
-      (body) => Effect.map(Clock.currentTimeMillis, (now) => toAnswer(response, body, sentAt, now, serverClock))
+    return Effect.map(
+      isBufferedResponse(response)
+        ? Effect.succeed(response[BufferedBodyTypeId])
+        : readStream(response, limitOf(response, limits)),
+      (body) => toAnswer(response, body, sentAt, now(), serverClock)
     )
   })
-  const timed = enforced ? answered : Effect.timeoutTo(answered, {
+  return Effect.timeoutTo(answered, {
     // A fiber race: the cost of a timeout around a transport that cannot end an attempt itself.
     duration: Math.max(0, limits.deadlineAt - sentAt),
     onSuccess: (outcome): Outcome => outcome,
     onTimeout: (): Outcome => ({ _tag: "TimedOut", afterHeaders, phase })
-  })
-  return timed.pipe(
-    Effect.locally(currentAttemptLimits, limits),
-    Effect.catchAll((error) => {
-      const outcome = transportFailed(error)
-      return Effect.succeed(outcome._tag === "TimedOut" ? { ...outcome, phase } : outcome)
-    })
-  )
+  }).pipe(Effect.catchAll(failed))
 }

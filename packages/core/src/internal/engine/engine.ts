@@ -10,17 +10,17 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import type * as Scope from "effect/Scope"
-import { type AttemptLimits, TransportEnforcesLimits } from "../../AttemptLimits.js"
+import { type AttemptLimits, currentAttemptLimits, TransportEnforcesLimits } from "../../AttemptLimits.js"
 import type * as GateStore from "../../GateStore.js"
 import type * as Resilience from "../../Resilience.js"
 import type * as TokenError from "../../TokenError.js"
-import { type Late, late, type Refused } from "../gate/gate.js"
+import { type Late, late, type Now, type Refused } from "../gate/gate.js"
 import { observeRateLimit, rateLimitedHint } from "../hints.js"
 import { stateOf } from "../resilienceState.js"
 import { type Outcome, send } from "./attempt.js"
@@ -35,7 +35,9 @@ export interface Engine {
    * Runs `op`. `E` narrows the failures to what `op` can produce: an operation without a token id in
    * its context never yields `TokenNotFound`.
    */
-  readonly run: <A, E extends TokenError.TokenGroupError = TokenError.AttemptError>(op: Operation<A>) => Effect.Effect<A, E>
+  readonly run: <A, E extends TokenError.TokenGroupError = TokenError.AttemptError>(
+    op: Operation<A>
+  ) => Effect.Effect<A, E>
   readonly policy: Resilience.ResolvedPolicy
 }
 
@@ -53,6 +55,10 @@ interface Call {
 type Final<A> = Either.Either<A, TokenError.AttemptError>
 
 const notAnswered: GateStore.Learned = { answered: false }
+
+const lateOf = () => late
+
+const isRateLimited = (outcome: Outcome): boolean => outcome._tag === "Answered" && outcome.answer.status === 429
 
 /** What the gate learns from an attempt: every answer's rate-limit headers, and a 429's hold. */
 const learnedFrom = (exit: Exit.Exit<Outcome, Late>): GateStore.Learned => {
@@ -83,33 +89,46 @@ export const makeEngine = (
     const scrubSecrets = Errors.makeScrub(secrets)
     const schedule = retrySchedule(policy, budget, logDecision)
 
-    const sendNow = <A>(op: Operation<A>, call: Call, traced: boolean): Effect.Effect<Outcome, Late> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        // No attempt starts at or past the deadline, wherever the call waited before.
-        if (now >= call.deadlineAt) return Effect.fail(late)
-        call.attempts++
-        const attemptEnd = now + attemptTimeoutMs
-        const limits: AttemptLimits = {
-          deadlineAt: Math.min(attemptEnd, call.deadlineAt),
-          deadlineIsCall: call.deadlineAt <= attemptEnd,
-          maxSuccessBytes: op.maxSuccessBytes,
-          maxErrorBytes
+    const sendNow = <A>(op: Operation<A>, call: Call, traced: boolean, now: Now): Effect.Effect<Outcome, Late> => {
+      const sentAt = now()
+      // No attempt starts at or past the deadline, wherever the call waited before.
+      if (sentAt >= call.deadlineAt) return Effect.fail(late)
+      call.attempts++
+      const attemptEnd = sentAt + attemptTimeoutMs
+      const limits: AttemptLimits = {
+        deadlineAt: Math.min(attemptEnd, call.deadlineAt),
+        deadlineIsCall: call.deadlineAt <= attemptEnd,
+        maxSuccessBytes: op.maxSuccessBytes,
+        maxErrorBytes
+      }
+      const options = { enforced, limits, sentAt, serverClock, now }
+      // The limits go to the transport on the fiber; the attempt's release step clears them. Set and
+      // cleared by hand: `Effect.locally` costs more than the rest of the hand-over on every call.
+      const sent = enforced
+        ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, op.request, options))
+        : send(client, op.request, options)
+      if (!traced) return sent
+      return Effect.useSpan(
+        `http.client ${op.request.method}`,
+        { kind: "client", captureStackTrace: false },
+        (span) => {
+          span.attribute("http.request.method", op.request.method)
+          span.attribute("url.path", op.request.url)
+          // Like the platform's own client, so that the server side can join the trace.
+          const request = HttpClientRequest.setHeaders(op.request, HttpTraceContext.toHeaders(span))
+          return Effect.tap(
+            enforced
+              ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, request, options))
+              : send(client, request, options),
+            (outcome) => {
+              for (const [key, value] of Object.entries(outcomeAttributes(outcome, scrubSecrets))) {
+                span.attribute(key, value)
+              }
+            }
+          )
         }
-        if (!traced) return send(client, op.request, { enforced, limits, sentAt: now, serverClock })
-        return Effect.useSpan(
-          `http.client ${op.request.method}`,
-          { kind: "client", captureStackTrace: false },
-          (span) => {
-            span.attribute("http.request.method", op.request.method)
-            span.attribute("url.path", op.request.url)
-            // Like the platform's own client, so that the server side can join the trace.
-            const request = HttpClientRequest.setHeaders(op.request, HttpTraceContext.toHeaders(span))
-            return Effect.tap(send(client, request, { enforced, limits, sentAt: now, serverClock }), (outcome) => {
-              for (const [key, value] of Object.entries(outcomeAttributes(outcome, scrubSecrets))) span.attribute(key, value)
-            })
-          }
-        )
-      })
+      )
+    }
 
     const refused = <A>(op: Operation<A>, call: Call, stop: Refused | Late): Final<A> =>
       Either.left(
@@ -118,29 +137,35 @@ export const makeEngine = (
           : Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore)
       )
 
+    /** The gate, then one request; the permit goes back with what the answer taught, however it ends. */
+    const gated = <A>(op: Operation<A>, call: Call, traced: boolean, latestStart: number, now: Now) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(gate.acquire(op.bucket, latestStart, call.deadlineAt, now), (permit) =>
+          Effect.onExit(restore(sendNow(op, call, traced, now)), (exit) => {
+            // The deliberate early probe of an exhausted window expects its 429.
+            if (permit.early === true && exit._tag === "Success" && isRateLimited(exit.value)) {
+              call.expected++
+            }
+            const released = gate.release(permit, learnedFrom(exit), now())
+            return enforced ? Effect.zipRight(FiberRef.set(currentAttemptLimits, undefined), released) : released
+          }))
+      )
+
     /** One pass: a slot, the gate, one request, and what it means. Fails only to be retried. */
-    const attempt = <A>(op: Operation<A>, call: Call, traced: boolean, scrub: Errors.Scrub) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<Final<A>, RetryRequest> => {
-        if (now >= call.deadlineAt) {
-          return Effect.succeed(Either.left(Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore)))
-        }
-        const latestStart = Math.min(call.deadlineAt, now + maxServerWaitMs)
-        let early = false
-        const queued = limiter.withPermit(
-          call.deadlineAt,
-          () => late,
-          Effect.acquireUseRelease(
-            gate.acquire(op.bucket, latestStart, call.deadlineAt),
-            (permit) => {
-              early = permit.early === true
-              return sendNow(op, call, traced)
-            },
-            (permit, exit) => gate.release(permit, learnedFrom(exit))
+    const attempt = <A>(op: Operation<A>, call: Call, traced: boolean, scrub: Errors.Scrub, now: Now) =>
+      Effect.suspend((): Effect.Effect<Final<A>, RetryRequest> => {
+        const at = now()
+        if (at >= call.deadlineAt) {
+          return Effect.succeed(
+            Either.left(Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore))
           )
-        )
+        }
+        const latestStart = Math.min(call.deadlineAt, at + maxServerWaitMs)
+        const pass = limiter.withPermit(call.deadlineAt, lateOf, gated(op, call, traced, latestStart, now))
         // A hold that outlasts what the call may wait is refused before the call queues for a slot.
-        return (limiter.full() ? Effect.zipRight(gate.precheck(op.bucket, now, latestStart), queued) : queued).pipe(
-          Effect.matchEffect({
+        return Effect.matchEffect(
+          limiter.full() ? Effect.zipRight(gate.precheck(op.bucket, at, latestStart), pass) : pass,
+          {
             onFailure: (stop: Refused | Late): Effect.Effect<Final<A>, RetryRequest> =>
               Effect.succeed(refused(op, call, stop)),
             onSuccess: (outcome): Effect.Effect<Final<A>, RetryRequest> => {
@@ -153,8 +178,6 @@ export const makeEngine = (
                   return Effect.succeed(Either.left(verdict.error))
                 case "Retry":
                   call.ambiguousBefore = call.ambiguousBefore || verdict.ambiguous
-                  // The deliberate early probe of an exhausted window expects its 429.
-                  if (early && verdict.rateLimited) call.expected++
                   return Effect.fail({
                     retry: verdict,
                     deadlineAt: call.deadlineAt,
@@ -163,19 +186,38 @@ export const makeEngine = (
                   })
               }
             }
-          })
+          }
         )
       })
 
     const runCall = <A>(op: Operation<A>, traced: boolean): Effect.Effect<A, TokenError.AttemptError> =>
-      Effect.flatMap(Clock.currentTimeMillis, (startedAt) => {
-        const call: Call = { deadlineAt: startedAt + deadlineMs, attempts: 0, expected: 0, ambiguousBefore: false }
+      Effect.clockWith((clock) => {
+        const now = () =>
+          clock.unsafeCurrentTimeMillis()
+        const call: Call = { deadlineAt: now() + deadlineMs, attempts: 0, expected: 0, ambiguousBefore: false }
         const scrub = op.secrets === undefined ? scrubSecrets : Errors.makeScrub([...secrets, ...op.secrets])
-        const result = Effect.retry(attempt(op, call, traced, scrub), schedule).pipe(
-          Effect.catchAll((request) => Effect.succeed(Either.left(request.retry.error))),
-          Effect.flatMap((final: Final<A>) => final)
-        )
-        return traced ? Effect.ensuring(result, Effect.suspend(() => Effect.annotateCurrentSpan("vercel.attempts", call.attempts))) : result
+        const once = attempt(op, call, traced, scrub, now)
+        // Most calls succeed at once: the schedule (and its driver) is only set up for a call that failed.
+        const result = Effect.catchAll(once, (first) => {
+          let replay: RetryRequest | undefined = first
+          const again = Effect.suspend(() => {
+            const failed = replay
+            replay = undefined
+            return failed === undefined ? once : Effect.fail(failed)
+          })
+          return Effect.catchAll(Effect.retry(again, schedule), (request) =>
+            Effect.succeed(Either.left(request.retry.error)))
+        }).pipe(Effect.flatMap((final: Final<A>) =>
+          final
+        ))
+        return traced
+          ? Effect.ensuring(
+            result,
+            Effect.suspend(() =>
+              Effect.annotateCurrentSpan("vercel.attempts", call.attempts)
+            )
+          )
+          : result
       })
 
     const run = <A, E extends TokenError.TokenGroupError>(op: Operation<A>) =>

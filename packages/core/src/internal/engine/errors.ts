@@ -135,7 +135,10 @@ export const fromAnswer = (
       return detached(new TokenError.Unauthorized(fields()))
     case 403:
       return detached(
-        new TokenError.Forbidden({ ...fields(), ...(answer.detail?.invalidToken === true ? { invalidToken: true } : {}) })
+        new TokenError.Forbidden({
+          ...fields(),
+          ...(answer.detail?.invalidToken === true ? { invalidToken: true } : {})
+        })
       )
     case 404:
     case 410:

@@ -55,9 +55,15 @@ export const logDecision = (request: RetryRequest, decision: Decision): Effect.E
     }
     const span = yield* Effect.option(Effect.currentSpan)
     if (span._tag === "Some") {
-      span.value.event(decision._tag === "Retry" ? "retry" : "give up", yield* Effect.clockWith((clock) => clock.currentTimeNanos), attributes)
+      span.value.event(
+        decision._tag === "Retry" ? "retry" : "give up",
+        yield* Effect.clockWith((clock) => clock.currentTimeNanos),
+        attributes
+      )
     }
-    yield* Effect.logDebug(decision._tag === "Retry" ? `retrying after ${error._tag}` : `giving up after ${error._tag}: ${decision.reason}`).pipe(
+    yield* Effect.logDebug(
+      decision._tag === "Retry" ? `retrying after ${error._tag}` : `giving up after ${error._tag}: ${decision.reason}`
+    ).pipe(
       Effect.annotateLogs(attributes)
     )
   })

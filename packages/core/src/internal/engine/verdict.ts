@@ -29,17 +29,30 @@ export interface CallState {
 
 const retryableStatuses = new Set([408, 429, 500, 502, 503, 504])
 
-const judgeAnswer = <A>(op: Operation<A>, call: CallState, outcome: Outcome & { _tag: "Answered" }, scrub: Errors.Scrub): Verdict<A> => {
+const judgeAnswer = <A>(
+  op: Operation<A>,
+  call: CallState,
+  outcome: Outcome & { _tag: "Answered" },
+  scrub: Errors.Scrub
+): Verdict<A> => {
   const { answer } = outcome
   const { attempts } = call
   const status = answer.status
   if (status >= 200 && status < 300) {
     if (answer.truncated) {
-      return { _tag: "Fail", error: Errors.unexpected(op.context, answer, attempts, "too-large", scrub, op.secretBody), ambiguous: true }
+      return {
+        _tag: "Fail",
+        error: Errors.unexpected(op.context, answer, attempts, "too-large", scrub, op.secretBody),
+        ambiguous: true
+      }
     }
     const value = answer.incomplete ? undefined : op.decode(answer.text)
     return value === undefined
-      ? { _tag: "Fail", error: Errors.unexpected(op.context, answer, attempts, "body", scrub, op.secretBody), ambiguous: true }
+      ? {
+        _tag: "Fail",
+        error: Errors.unexpected(op.context, answer, attempts, "body", scrub, op.secretBody),
+        ambiguous: true
+      }
       : { _tag: "Done", value }
   }
   const reconciled = op.reconcile?.(answer, call.ambiguousBefore)
@@ -47,9 +60,15 @@ const judgeAnswer = <A>(op: Operation<A>, call: CallState, outcome: Outcome & { 
   const rateLimited = status === 429
   // Only a 429 certainly left a non-idempotent request undone.
   if (!retryableStatuses.has(status) || (!op.idempotent && !rateLimited)) {
-    return { _tag: "Fail", error: Errors.fromAnswer(op.context, answer, attempts, undefined, scrub), ambiguous: status >= 500 }
+    return {
+      _tag: "Fail",
+      error: Errors.fromAnswer(op.context, answer, attempts, undefined, scrub),
+      ambiguous: status >= 500
+    }
   }
-  const hint = rateLimited ? rateLimitedHint(answer.headers, answer.detail, answer.clocks) : retryAfter(answer.headers, answer.clocks)
+  const hint = rateLimited
+    ? rateLimitedHint(answer.headers, answer.detail, answer.clocks)
+    : retryAfter(answer.headers, answer.clocks)
   const retryAt = hint === undefined ? undefined : answer.clocks.now + hint.waitMs
   const error = status === 408
     ? Errors.unexpected(op.context, answer, attempts, "status", scrub)

@@ -2,7 +2,6 @@
  * The engine's side of the gate: asking the store, and waiting as it says. A hold the caller may not
  * wait out is refused at once; a pending state is waited on until it changes or the deadline comes.
  */
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type * as GateStore from "../../GateStore.js"
 import type { Deadlines } from "../deadlines.js"
@@ -31,9 +30,10 @@ export interface Gate {
   readonly acquire: (
     bucket: string,
     latestStart: number,
-    deadlineAt: number
+    deadlineAt: number,
+    now: Now
   ) => Effect.Effect<GateStore.Permit, Refused | Late>
-  readonly release: (permit: GateStore.Permit, learned: GateStore.Learned) => Effect.Effect<void>
+  readonly release: (permit: GateStore.Permit, learned: GateStore.Learned, now: number) => Effect.Effect<void>
 }
 
 /** Suspends until `onChange` calls back or `until` comes, whichever is first. */
@@ -60,6 +60,9 @@ const awaitChange = (
     })
   })
 
+/** The caller's clock, read synchronously: the engine reads one `Clock` per call. */
+export type Now = () => number
+
 export const makeGate = (store: GateStore.GateStore, deadlines: Deadlines, options: GateStore.TakeOptions): Gate => {
   const precheck = (bucket: string, now: number, latestStart: number): Effect.Effect<void, Refused> =>
     Effect.flatMap(store.hold(bucket, now, options), (hold) =>
@@ -67,41 +70,43 @@ export const makeGate = (store: GateStore.GateStore, deadlines: Deadlines, optio
         ? Effect.void
         : Effect.fail({ _tag: "Refused", until: hold.until, limit: hold.limit, remaining: hold.remaining }))
 
-  const acquire = (bucket: string, latestStart: number, deadlineAt: number) =>
-    Effect.gen(function*() {
-      // Each pass either takes a permit, fails, or waits for time to pass or the state to change.
-      while (true) {
-        const now = yield* Clock.currentTimeMillis
-        const take = yield* store.take(bucket, now, options)
+  const acquire = (bucket: string, latestStart: number, deadlineAt: number, now: Now) => {
+    // Each pass either takes a permit, fails, or waits for time to pass or the state to change.
+    const pass: Effect.Effect<GateStore.Permit, Refused | Late> = Effect.suspend(() => {
+      const at = now()
+      return Effect.flatMap(store.take(bucket, at, options), (take) => {
         switch (take._tag) {
           case "Go":
-            return take.permit
+            return Effect.succeed(take.permit)
           case "Hold": {
             if (take.until > latestStart) {
-              return yield* Effect.fail<Refused>({
+              return Effect.fail<Refused>({
                 _tag: "Refused",
                 until: take.until,
                 limit: take.limit,
                 remaining: take.remaining
               })
             }
-            yield* Effect.interruptible(Effect.sleep(take.until - now))
-            break
+            return Effect.zipRight(Effect.interruptible(Effect.sleep(take.until - at)), pass)
           }
           case "Pending": {
-            if (now >= deadlineAt) return yield* Effect.fail(late)
+            if (at >= deadlineAt) return Effect.fail(late)
             const until = Math.min(take.until, deadlineAt)
-            yield* Effect.interruptible(
-              take.onChange === undefined ? Effect.sleep(until - now) : awaitChange(deadlines, until, take.onChange)
+            return Effect.zipRight(
+              Effect.interruptible(
+                take.onChange === undefined ? Effect.sleep(until - at) : awaitChange(deadlines, until, take.onChange)
+              ),
+              pass
             )
-            break
           }
         }
-      }
+      })
     })
+    return pass
+  }
 
-  const release = (permit: GateStore.Permit, learned: GateStore.Learned) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => store.give(permit, learned, now))
+  const release = (permit: GateStore.Permit, learned: GateStore.Learned, now: number) =>
+    store.give(permit, learned, now)
 
   return { precheck, acquire, release }
 }

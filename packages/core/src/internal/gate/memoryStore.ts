@@ -12,7 +12,12 @@
 import * as Effect from "effect/Effect"
 import type * as GateStore from "../../GateStore.js"
 
-interface Window extends GateStore.WindowObservation {
+interface Window {
+  limit: number | undefined
+  remaining: number
+  resetAt: number
+  earliestResetAt: number
+  readonly windowId: number
   /** Presumed after a reset, before any answer from the new window: its reset is unknown. */
   readonly presumed: boolean
   /** Its one early probe has been sent. */
@@ -47,15 +52,13 @@ const merge = (current: Window | undefined, observed: GateStore.WindowObservatio
   }
   // A late answer from the window that already reset says nothing about the presumed new one.
   if (observed.windowId < current.windowId || current.presumed) return current
-  return {
-    ...observed,
-    remaining: Math.min(observed.remaining, current.remaining),
-    // Every estimate of the reset is a bound: the tightest upper and lower bounds are the best.
-    resetAt: Math.min(observed.resetAt, current.resetAt),
-    earliestResetAt: Math.max(observed.earliestResetAt, current.earliestResetAt),
-    presumed: false,
-    probed: current.probed
-  }
+  // In place: this runs for every answer, and the window is the store's own.
+  current.limit = observed.limit ?? current.limit
+  current.remaining = Math.min(observed.remaining, current.remaining)
+  // Every estimate of the reset is a bound: the tightest upper and lower bounds are the best.
+  current.resetAt = Math.min(observed.resetAt, current.resetAt)
+  current.earliestResetAt = Math.max(observed.earliestResetAt, current.earliestResetAt)
+  return current
 }
 
 export const makeMemoryStore: GateStore.Make = () =>
@@ -134,7 +137,11 @@ export const makeMemoryStore: GateStore.Make = () =>
       if (window.remaining - bucket.inFlight > 0) return undefined
       const early = options.earlyProbe && !window.probed
       if (early && now >= window.earliestResetAt) return undefined
-      return { until: early ? window.earliestResetAt : window.resetAt, limit: window.limit, remaining: window.remaining }
+      return {
+        until: early ? window.earliestResetAt : window.resetAt,
+        limit: window.limit,
+        remaining: window.remaining
+      }
     }
 
     return {

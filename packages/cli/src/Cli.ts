@@ -1,0 +1,103 @@
+/**
+ * The command tree of `vercel-auth` and its one entry point, `run(argv)`, which turns every way a
+ * run can end into an exit code: 0 all done, 1 something attempted failed, 2 a usage or
+ * configuration mistake (nothing sent). A mistake is always one line on stderr: `@effect/cli` prints
+ * its own parse errors as paragraphs on stderr, which are replaced by that line.
+ *
+ * @since 0.1.0
+ */
+import type * as CliApp from "@effect/cli/CliApp"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import { type CliError, exitCode, UsageError } from "./CliError.js"
+import * as CreateCommand from "./CreateCommand.js"
+import * as GetCommand from "./GetCommand.js"
+import { packageVersion } from "./internal/version.js"
+import { Io, sanitize, stripAnsi } from "./Io.js"
+import * as ListCommand from "./ListCommand.js"
+import * as RevokeCommand from "./RevokeCommand.js"
+import * as RotateCommand from "./RotateCommand.js"
+
+const missing = (what: string) => () =>
+  Effect.fail(new UsageError({ message: `missing command: ${what}; see --help` }))
+
+/**
+ * `vercel-auth tokens list | get | create | revoke | rotate`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const tokens = Command.make("tokens", {}, missing("vercel-auth tokens list | get | create | revoke | rotate")).pipe(
+  Command.withDescription("Find, revoke, create and rotate Vercel tokens."),
+  Command.withSubcommands([
+    ListCommand.command,
+    GetCommand.command,
+    CreateCommand.command,
+    RevokeCommand.command,
+    RotateCommand.command
+  ])
+)
+
+/**
+ * @since 0.1.0
+ * @category commands
+ */
+export const root = Command.make("vercel-auth", {}, missing("vercel-auth tokens <command>")).pipe(
+  Command.withDescription(
+    "Incident response for Vercel tokens. The token comes from VERCEL_TOKEN or --token-file <path>, never an argument."
+  ),
+  Command.withSubcommands([tokens])
+)
+
+const cli = Command.run(root, { name: "vercel-auth", version: packageVersion, executable: "vercel-auth" })
+
+const oneLine = (text: string): string => sanitize(stripAnsi(text).replace(/\s+/g, " ").trim())
+
+/** What a failed run says on stderr (nothing when it was already said) and its exit code. */
+const verdict = (error: unknown): { readonly message: string | undefined; readonly code: number } => {
+  if (ValidationError.isValidationError(error)) {
+    const text = oneLine(HelpDoc.toAnsiText(error.error))
+    return { message: `${text === "" ? "invalid command line" : text}${/--help/.test(text) ? "" : "; see --help"}`, code: 2 }
+  }
+  const tagged = error as Partial<CliError>
+  if (tagged._tag === "UsageError" || tagged._tag === "CommandFailed") {
+    return { message: oneLine(tagged.message ?? ""), code: exitCode(tagged as CliError) }
+  }
+  if (tagged._tag === "ItemsFailed") return { message: undefined, code: 1 }
+  return { message: oneLine(error instanceof Error ? error.message : String(error)), code: 1 }
+}
+
+/**
+ * Runs the command line `argv` (`process.argv`: node, script, then the arguments) and returns the
+ * exit code. Never fails: every failure has been said on stderr by then.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Io | CliApp.CliApp.Environment> =>
+  Effect.gen(function*() {
+    const io = yield* Io
+    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+    const console = yield* Console.consoleWith(Effect.succeed)
+    const quiet: Console.Console = {
+      ...console,
+      // @effect/cli's help, version and wizard text: kept, without styling unless stdout is a terminal.
+      log: (...args: ReadonlyArray<unknown>) => io.out(args.map((arg) => color ? String(arg) : stripAnsi(String(arg))).join(" ")),
+      // Its parse errors: replaced by one line below.
+      error: () => Effect.void
+    }
+    return yield* cli(argv).pipe(
+      Effect.as(0),
+      Effect.withConsole(quiet),
+      // Debug logs (--log-level debug) go to stderr, never into the results on stdout.
+      Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))),
+      Effect.catchAll((error) => {
+        const { code, message } = verdict(error)
+        return message === undefined ? Effect.succeed(code) : Effect.as(io.err(`vercel-auth: ${message}`), code)
+      })
+    )
+  })
