@@ -5,8 +5,8 @@ const root = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 /** Workspace packages resolve to their sources, so tests run before (and without) a build. */
 export const alias = [
-  { find: /^@vercel-auth\/(core|testing|adapter|redis)$/, replacement: root("./packages/$1/src/index.ts") },
-  { find: /^@vercel-auth\/(core|testing|adapter|redis)\/(.*)$/, replacement: root("./packages/$1/src/$2.ts") }
+  { find: /^@vercel-auth\/(core|testing|adapter|redis|cli)$/, replacement: root("./packages/$1/src/index.ts") },
+  { find: /^@vercel-auth\/(core|testing|adapter|redis|cli)\/(.*)$/, replacement: root("./packages/$1/src/$2.ts") }
 ]
 
 const project = (name: string): TestProjectConfiguration => ({
@@ -24,4 +24,16 @@ const demo: TestProjectConfiguration = {
   test: { name: "demo", root: root("./demo"), include: ["test/**/*.test.ts"], testTimeout: 20_000 }
 }
 
-export default [project("core"), project("testing"), project("adapter"), project("redis"), demo]
+/** The CLI's tests run its bundle as a subprocess; the global setup builds it once per run. */
+const cli: TestProjectConfiguration = {
+  resolve: { alias },
+  test: {
+    name: "cli",
+    root: root("./packages/cli"),
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    globalSetup: ["test/globalSetup.ts"]
+  }
+}
+
+export default [project("core"), project("testing"), project("adapter"), project("redis"), cli, demo]

@@ -161,13 +161,15 @@ const runOne = async (
     tokens: { [bearer]: ids },
     rateLimit: { limit: settings.limit, windowMs: settings.windowMs }
   })
+  // One key prefix for the whole fleet (that is the point), a fresh one per run.
+  const prefix = `bench-fleet-${processes}-${Date.now()}:`
   const children = Array.from({ length: processes }, (_, p) =>
     forkChild(file, {
       baseUrl: server.url,
       token: bearer,
       ids: ids.filter((_, i) => i % processes === p),
       redis: gate === "redis" ? redisUrl : undefined,
-      prefix: `bench-fleet-${processes}-${Date.now()}:`,
+      prefix,
       maxConcurrent: settings.maxConcurrent
     }))
   const timer = setTimeout(() => {
@@ -208,7 +210,7 @@ export const describeRun = (run: FleetRun): string =>
   `${run.processes} processes, ${run.gate === "redis" ? "Redis gate " : "gate per process"}: ` +
   `${(run.totalMs / 1000).toFixed(1)} s, ${run.tooManyRequests} × 429, ${run.succeeded} ok / ${run.failed} failed, ` +
   `${(run.shareOfRate * 100).toFixed(0)} % of the server's rate, take+give median ${run.gateMedianMs.toFixed(2)} ms, ` +
-  `p99 ${run.gateP99Ms.toFixed(2)} ms (${run.gateSamples} permits)`
+  `p99 ${run.gateP99Ms.toFixed(2)} ms (${run.gateSamples} permits), ${run.warnings} warnings`
 
 export const runFleetBench = async (
   settings: FleetSettings,

@@ -62,6 +62,12 @@ export const startBenchRedis = async (binary: string): Promise<BenchRedis> => {
     stdio: "ignore"
   })
   live.add(child)
+  // Kills the server within a second of the benchmark dying, however it dies.
+  if (child.pid !== undefined) {
+    const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; ` +
+      `kill -9 ${child.pid} 2>/dev/null`
+    spawn("sh", ["-c", script], { stdio: "ignore", detached: true }).unref()
+  }
   const exited = new Promise<void>((resolve) =>
     child.once("exit", () => {
       live.delete(child)

@@ -4,6 +4,7 @@
  */
 // --- many-processes: imports
 import { NodeHttpClient } from "@effect/platform-node"
+import { createVercelAuth } from "@vercel-auth/adapter"
 import { TokenService, VercelAuth } from "@vercel-auth/core"
 import { RedisGate } from "@vercel-auth/redis"
 import { Effect, Layer } from "effect"
@@ -19,6 +20,12 @@ export const vercelLayer = (token: string, redisUrl: string, baseUrl?: string) =
 export const revokeAll = (tokenIds: ReadonlyArray<string>) =>
   Effect.flatMap(TokenService.TokenService, (tokens) =>
     Effect.forEach(tokenIds, (tokenId) => tokens.delete(tokenId), { concurrency: 8 }))
+// --- end
+
+// --- many-processes: promise
+// With the Promise API, the same option.
+export const promiseClient = (token: string, redisUrl: string, baseUrl?: string) =>
+  createVercelAuth({ token, baseUrl, gate: RedisGate.make({ redis: redisUrl }) })
 // --- end
 
 // --- many-processes: options

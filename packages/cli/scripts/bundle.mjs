@@ -8,13 +8,13 @@
  * Usage: node scripts/bundle.mjs   (also `pnpm build` in this package, and `prepack`)
  */
 import * as esbuild from "esbuild"
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join, relative, sep } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const packagesDir = join(packageDir, "..")
-const outfile = join(packageDir, "dist", "vercel-auth.mjs")
+const defaultOutfile = join(packageDir, "dist", "vercel-auth.mjs")
 
 /** `@vercel-auth/core` and `@vercel-auth/adapter` (and their subpaths) resolve to their TypeScript sources. */
 const workspaceSources = {
@@ -42,8 +42,10 @@ const licenceText = (dir) => {
   return file === undefined ? undefined : readFileSync(join(dir, file), "utf8").trim()
 }
 
-export const bundle = async () => {
+/** Writes the bundle to `outfile` (and the licences beside it); returns where, how big, and what it holds. */
+export const bundle = async (outfile = defaultOutfile) => {
   const result = await esbuild.build({
+    absWorkingDir: packageDir,
     entryPoints: [join(packageDir, "src", "bin.ts")],
     outfile,
     bundle: true,
@@ -62,7 +64,7 @@ export const bundle = async () => {
   })
   const packages = new Map()
   for (const input of Object.keys(result.metafile.inputs)) {
-    const dir = packageOf(join(process.cwd(), input))
+    const dir = packageOf(join(packageDir, input))
     if (dir === undefined || packages.has(dir)) continue
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
     packages.set(dir, manifest)
@@ -74,7 +76,7 @@ export const bundle = async () => {
   ).sort()
   mkdirSync(dirname(outfile), { recursive: true })
   writeFileSync(
-    join(packageDir, "dist", "THIRD-PARTY-LICENSES.txt"),
+    join(dirname(outfile), "THIRD-PARTY-LICENSES.txt"),
     `dist/vercel-auth.mjs bundles these packages:\n\n${notices.join(`\n\n${"-".repeat(72)}\n\n`)}\n`
   )
   return { outfile, bytes: readFileSync(outfile).length, packages: [...packages.values()].map((m) => `${m.name}@${m.version}`) }
@@ -84,4 +86,3 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const { bytes, outfile: file, packages } = await bundle()
   process.stdout.write(`${relative(process.cwd(), file)}: ${(bytes / 1024).toFixed(0)} KiB, bundling ${packages.join(", ")}\n`)
 }
-void existsSync

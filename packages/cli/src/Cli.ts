@@ -98,6 +98,10 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, I
       Effect.catchAll((error) => {
         const { code, message } = verdict(error)
         return message === undefined ? Effect.succeed(code) : Effect.as(io.err(`vercel-auth: ${message}`), code)
-      })
+      }),
+      // A bug of this program: still one line and exit 1, rather than a silent exit or a stack trace.
+      Effect.catchAllDefect((defect) =>
+        Effect.as(io.err(`vercel-auth: internal error: ${oneLine(defect instanceof Error ? defect.message : String(defect))}`), 1)
+      )
     )
   })

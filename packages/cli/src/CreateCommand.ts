@@ -17,7 +17,7 @@ import * as Duration from "./Duration.js"
 import { Io, sanitize } from "./Io.js"
 import * as Session from "./Session.js"
 
-const config = {
+const spec = {
   name: Options.text("name").pipe(Options.withDescription("The new token's name, as the dashboard shows it.")),
   expiresIn: Options.text("expires-in").pipe(
     Options.withDescription("Expire the token this long from now (45s, 30m, 12h, 90d, 2w); never, without it."),
@@ -32,7 +32,7 @@ const config = {
  * @since 0.1.0
  * @category handlers
  */
-export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
+export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const expiresInMs = Option.isSome(config.expiresIn)
@@ -65,6 +65,6 @@ export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("create", config, handler).pipe(
+export const command = Command.make("create", spec, handler).pipe(
   Command.withDescription("Create a token; its secret is printed once, alone on stdout.")
 )

@@ -15,7 +15,7 @@ import * as Records from "./Records.js"
 import * as Session from "./Session.js"
 import * as TokenView from "./TokenView.js"
 
-const config = {
+const spec = {
   id: Args.text({ name: "id" }).pipe(Args.withDescription("A token id, or `current` for the token this command runs as.")),
   json: Options.boolean("json").pipe(Options.withDescription("The token as one JSON object on stdout.")),
   ...Credentials.options
@@ -25,7 +25,7 @@ const config = {
  * @since 0.1.0
  * @category handlers
  */
-export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
+export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const [id] = yield* Ids.check([config.id], ["--token-file", "--api-url"])
@@ -41,6 +41,6 @@ export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("get", config, handler).pipe(
+export const command = Command.make("get", spec, handler).pipe(
   Command.withDescription("Show one token's metadata (never its secret).")
 )

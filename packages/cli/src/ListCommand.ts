@@ -20,7 +20,7 @@ import * as Session from "./Session.js"
 import * as TokenFilter from "./TokenFilter.js"
 import * as TokenView from "./TokenView.js"
 
-const config = {
+const spec = {
   ...TokenFilter.options,
   json: Options.boolean("json").pipe(Options.withDescription("One JSON object per token on stdout.")),
   ...Credentials.options
@@ -30,7 +30,7 @@ const config = {
  * @since 0.1.0
  * @category handlers
  */
-export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
+export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const filter = yield* TokenFilter.fromRaw(config)
@@ -58,6 +58,6 @@ export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("list", config, handler).pipe(
+export const command = Command.make("list", spec, handler).pipe(
   Command.withDescription("List the account's tokens, newest first; the filters combine with AND.")
 )

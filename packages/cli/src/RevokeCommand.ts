@@ -24,7 +24,7 @@ import * as Session from "./Session.js"
 import * as TokenFilter from "./TokenFilter.js"
 import * as TokenView from "./TokenView.js"
 
-const config = {
+const spec = {
   ids: Args.text({ name: "id" }).pipe(
     Args.withDescription("Token ids to revoke without asking; `current` is the token this command runs as (revoked last)."),
     Args.repeated
@@ -38,7 +38,7 @@ const config = {
   ...Credentials.options
 }
 
-type Config = Command.Command.ParseConfig<typeof config>
+type Config = Command.Command.ParseConfig<typeof spec>
 
 const valueFlags = ["--unused-for", "--older-than", "--name", "--token-file", "--api-url"]
 
@@ -126,7 +126,7 @@ const revoke = (
         Effect.gen(function*() {
           const summary = Records.summary(records)
           if (json) yield* io.out(JSON.stringify({ summary, interrupted: true }))
-          else if (records.length > 0) yield* io.out(TokenView.outcomes(order(targets, records), summary))
+          else if (records.length > 0) yield* io.out(TokenView.outcomes(order(targets, records), summary, false))
           yield* io.err(
             `interrupted: ${records.length} of ${targets.length} answered; the others may or may not be revoked`
           )
@@ -199,7 +199,7 @@ export const handler = (config: Config) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("revoke", config, handler).pipe(
+export const command = Command.make("revoke", spec, handler).pipe(
   Command.withDescription(
     "Revoke tokens: the ids named at once, the tokens the filters select after confirmation (--yes to skip it)."
   )

@@ -22,7 +22,7 @@ import * as Ids from "./Ids.js"
 import { Io, sanitize } from "./Io.js"
 import * as Session from "./Session.js"
 
-const config = {
+const spec = {
   id: Args.text({ name: "id" }).pipe(
     Args.withDescription("The token to replace, or `current` for the token this command runs as.")
   ),
@@ -56,7 +56,7 @@ const inheritedExpiry = (old: AuthToken, now: number): Effect.Effect<number | un
  * @since 0.1.0
  * @category handlers
  */
-export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
+export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
   Effect.gen(function*() {
     const io = yield* Io
     const [id] = yield* Ids.check([config.id], ["--name", "--expires-in", "--token-file", "--api-url"])
@@ -101,6 +101,6 @@ export const handler = (config: Command.Command.ParseConfig<typeof config>) =>
  * @since 0.1.0
  * @category commands
  */
-export const command = Command.make("rotate", config, handler).pipe(
+export const command = Command.make("rotate", spec, handler).pipe(
   Command.withDescription("Replace a token: create the new one (same name and lifetime), then revoke the old one.")
 )

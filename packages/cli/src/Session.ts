@@ -21,7 +21,7 @@ import * as Credentials from "./Credentials.js"
 export const withTokens = <A, E, R>(
   raw: Credentials.Raw,
   use: (tokens: TokenService.Service) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E | UsageError, Exclude<R, TokenService.TokenService>> =>
+): Effect.Effect<A, E | UsageError, Exclude<R, VercelAuthNode.Services>> =>
   Effect.flatMap(Credentials.resolve(raw), (options) =>
     Effect.flatMap(TokenService.TokenService, use).pipe(
       Effect.provide(

@@ -112,7 +112,7 @@ export const globToRegExp = (glob: string): RegExp =>
   new RegExp(
     `^${
       Array.from(glob, (char) =>
-        char === "*" ? "[\\s\\S]*" : char === "?" ? "[\\s\\S]" : char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")).join("")
+        char === "*" ? "[\\s\\S]*" : char === "?" ? "[\\s\\S]" : char.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join("")
     }$`,
     "u"
   )

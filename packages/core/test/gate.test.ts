@@ -56,13 +56,14 @@ const timed = (
   return { ...h, arrivals }
 }
 
-/** Forks `n` revocations at once (`tok_1` …), collected in input order. */
-const burst = (revoke: (id: string) => Effect.Effect<unknown, unknown, any>, n: number, from = 1) =>
-  Effect.fork(
-    Effect.all(Array.from({ length: n }, (_, i) => Effect.either(revoke(`tok_${i + from}`))), {
-      concurrency: "unbounded"
-    })
-  )
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `tok_${i + 1}`)
+
+/** Forks `n` revocations at once (`tok_1` …), their results in input order. */
+const burst = <A, E, R>(revoke: (id: string) => Effect.Effect<A, E, R>, n: number) =>
+  Effect.fork(Effect.all(ids(n).map(revoke), { concurrency: "unbounded" }))
+
+/** What `burst` returns when every call succeeds and the server echoes the id. */
+const revoked = (n: number) => ids(n).map((tokenId) => ({ tokenId }))
 
 describe("Remaining 0 holds the next callers until the window resets", () => {
   it.effect("exactly until the announced reset without the early probe", () =>
@@ -97,8 +98,9 @@ describe("Remaining 0 holds the next callers until the window resets", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
       // The first answer says 2 remain; the next two are slow and spend them (as their answers say).
-      const slow = (remaining: number): Reply => ({ delay: 1000, then: ok("tok_n", windowHeaders(remaining, 10)) })
-      const h = timed([ok("tok_0", windowHeaders(2, 10)), slow(1), slow(0), ok("tok_n")], { earlyProbe: false })
+      const echo = (headers: Record<string, string> = {}): Reply => (request) => ok(idOf(request.url), headers)
+      const slow = (remaining: number): Reply => ({ delay: 1000, then: echo(windowHeaders(remaining, 10)) })
+      const h = timed([echo(windowHeaders(2, 10)), slow(1), slow(0), echo()], { earlyProbe: false })
       yield* Effect.gen(function*() {
         yield* h.revoke("tok_0")
         const calls = yield* burst(h.revoke, 5)
@@ -107,7 +109,7 @@ describe("Remaining 0 holds the next callers until the window resets", () => {
         yield* advance(1)
         // The window reset: the next one is presumed to hold the limit of 100; the other 3 go.
         expect(h.arrivals).toEqual([0, 0, 0, 10_000, 10_000, 10_000])
-        expect((yield* Fiber.join(calls)).every((result) => result._tag === "Right")).toBe(true)
+        expect(yield* Fiber.join(calls)).toEqual(revoked(5))
       }).pipe(Effect.provide(h.layer))
     }))
 
@@ -136,14 +138,14 @@ describe("after a reset the gate presumes a window of `limit`", () => {
       yield* TestClock.setTime(T0)
       // Windows end at whole seconds 1, 3, 5: each answer reports its window, 100 ms after arrival.
       let n = 0
-      const h = timed(() =>
+      const h = timed((_request, url) =>
         Effect.gen(function*() {
           const i = n++
-          if (i === 0) return ok("tok_0", windowHeaders(0, 1, T0, 2))
+          if (i === 0) return ok(idOf(url), windowHeaders(0, 1, T0, 2))
           yield* Effect.sleep(100)
           const now = yield* Clock.currentTimeMillis
           const resetIn = i <= 2 ? 3 : i <= 4 ? 5 : 7
-          return ok("tok_n", windowHeaders(i % 2 === 1 ? 1 : 0, resetIn, now, 2))
+          return ok(idOf(url), windowHeaders(i % 2 === 1 ? 1 : 0, resetIn, now, 2))
         }), { earlyProbe: false })
       yield* Effect.gen(function*() {
         yield* h.revoke("tok_0")
@@ -159,7 +161,7 @@ describe("after a reset the gate presumes a window of `limit`", () => {
         yield* advance(2000)
         expect(h.arrivals).toEqual([0, 1000, 1000, 3000, 3000, 5000])
         yield* advance(100)
-        expect((yield* Fiber.join(calls)).every((result) => result._tag === "Right")).toBe(true)
+        expect(yield* Fiber.join(calls)).toEqual(revoked(5))
       }).pipe(Effect.provide(h.layer))
     }))
 })
@@ -169,11 +171,11 @@ describe("the early probe of an exhausted window", () => {
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
       let n = 0
-      const h = timed(() =>
+      const h = timed((_request, url) =>
         Effect.gen(function*() {
-          if (n++ === 0) return ok("tok_0", windowHeaders(0, 10))
+          if (n++ === 0) return ok(idOf(url), windowHeaders(0, 10))
           yield* Effect.sleep(100)
-          return ok("tok_n", windowHeaders(90, 70, yield* Clock.currentTimeMillis))
+          return ok(idOf(url), windowHeaders(90, 70, yield* Clock.currentTimeMillis))
         })
       )
       yield* Effect.gen(function*() {
@@ -188,7 +190,7 @@ describe("the early probe of an exhausted window", () => {
         yield* advance(1) // the probe found the new window open
         expect(h.arrivals).toEqual([0, 9001, 9101, 9101])
         yield* advance(100)
-        expect((yield* Fiber.join(calls)).every((result) => result._tag === "Right")).toBe(true)
+        expect(yield* Fiber.join(calls)).toEqual(revoked(3))
       }).pipe(Effect.provide(h.layer))
     }))
 
@@ -203,7 +205,10 @@ describe("the early probe of an exhausted window", () => {
             if (n++ === 0) return ok("tok_0", windowHeaders(0, 10))
             // Too early by the server's exact clock: a 429 until the reset, a second from now.
             if (now < T0 + 10_000) {
-              return json(429, { error: { code: "rate_limited" } }, { ...windowHeaders(0, 10, now), "retry-after": "1" })
+              return json(429, { error: { code: "rate_limited" } }, {
+                ...windowHeaders(0, 10, now),
+                "retry-after": "1"
+              })
             }
             return ok("tok_1", windowHeaders(99, 70, now))
           }), { maxAttempts: 1, earlyProbe })
@@ -250,7 +255,9 @@ describe("after a 429 the gate closes until the hint, then lets one probe throug
         yield* advance(25)
         expect(h.arrivals).toEqual([0, 5000, 5100, 5100, 5125])
         yield* advance(100)
-        yield* Fiber.join(others)
+        expect(yield* Fiber.join(others)).toEqual([{ tokenId: "tok_probe" }, { tokenId: "tok_probe" }, {
+          tokenId: "tok_probe"
+        }])
         expect(yield* Fiber.join(first)).toEqual({ tokenId: "tok_probe" })
       }).pipe(Effect.provide(h.layer), jitter(0.5))
     }))

@@ -205,8 +205,16 @@ describe("the memory store", () => {
         const first = yield* go(store, T0)
         const second = yield* go(store, T0)
         // The same window seen twice; the second answer came with a sharper clock: an earlier reset.
-        yield* store.give(first, answered({ limit: 2, remaining: 1, resetAt: T0 + 5900, earliestResetAt: T0 + 4900, windowId: 7 }), T0)
-        yield* store.give(second, answered({ limit: 2, remaining: 0, resetAt: T0 + 5000, earliestResetAt: T0 + 4500, windowId: 7 }), T0)
+        yield* store.give(
+          first,
+          answered({ limit: 2, remaining: 1, resetAt: T0 + 5900, earliestResetAt: T0 + 4900, windowId: 7 }),
+          T0
+        )
+        yield* store.give(
+          second,
+          answered({ limit: 2, remaining: 0, resetAt: T0 + 5000, earliestResetAt: T0 + 4500, windowId: 7 }),
+          T0
+        )
         expect(yield* store.hold("delete", T0, noEarlyProbe)).toEqual({ until: T0 + 5000, limit: 2, remaining: 0 })
         expect(yield* store.hold("delete", T0, options)).toEqual({ until: T0 + 4900, limit: 2, remaining: 0 })
       }))
@@ -216,8 +224,16 @@ describe("the memory store", () => {
         const store = yield* memory
         const a = yield* go(store, T0)
         const b = yield* go(store, T0)
-        yield* store.give(a, answered({ limit: 2, remaining: 0, resetAt: T0 + 2000, earliestResetAt: T0 + 2000, windowId: 2 }), T0)
-        yield* store.give(b, answered({ limit: 2, remaining: 2, resetAt: T0 + 1000, earliestResetAt: T0 + 1000, windowId: 1 }), T0)
+        yield* store.give(
+          a,
+          answered({ limit: 2, remaining: 0, resetAt: T0 + 2000, earliestResetAt: T0 + 2000, windowId: 2 }),
+          T0
+        )
+        yield* store.give(
+          b,
+          answered({ limit: 2, remaining: 2, resetAt: T0 + 1000, earliestResetAt: T0 + 1000, windowId: 1 }),
+          T0
+        )
         expect(yield* store.hold("delete", T0, options)).toEqual({ until: T0 + 2000, limit: 2, remaining: 0 })
       }))
 

@@ -31,8 +31,15 @@ describe("the concurrency limiter", () => {
       const entered: Array<number> = []
       const done = yield* Effect.forEach(Array.from({ length: 5 }), () => Deferred.make<void>())
       expect(limiter.full()).toBe(false)
-      const fibers = yield* Effect.forEach(done, (gate, i) =>
-        Effect.fork(limiter.withPermit(never, () => "late", Effect.zipRight(Effect.sync(() => entered.push(i)), Deferred.await(gate)))))
+      const fibers = yield* Effect.forEach(
+        done,
+        (gate, i) =>
+          Effect.fork(limiter.withPermit(
+            never,
+            () => "late",
+            Effect.zipRight(Effect.sync(() => entered.push(i)), Deferred.await(gate))
+          ))
+      )
       yield* yieldAll
       expect(entered).toEqual([0, 1])
       expect(limiter.full()).toBe(true)

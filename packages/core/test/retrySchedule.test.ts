@@ -77,7 +77,10 @@ const make = (overrides: Partial<Resilience.ResiliencePolicy> = {}, budget?: Bud
 }
 
 const draw = (value: number) => Effect.withRandom(Random.fixed([value]))
-const retryAt = (delayMs: number, reason = "backoff"): Step => ({ decision: { _tag: "Retry", delayMs, reason }, delayMs })
+const retryAt = (delayMs: number, reason = "backoff"): Step => ({
+  decision: { _tag: "Retry", delayMs, reason },
+  delayMs
+})
 const giveUp = (reason: string): Step => ({ decision: { _tag: "GiveUp", reason }, delayMs: undefined })
 
 describe("the retry schedule", () => {

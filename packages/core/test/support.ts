@@ -38,7 +38,9 @@ const answer = (reply: Reply, recorded: MockHttpClient.Recorded): Effect.Effect<
   if (reply === "hang") return Effect.never
   if (reply instanceof Response) return Effect.succeed(reply)
   if ("delay" in reply) return Effect.zipRight(Effect.sleep(reply.delay), answer(reply.then, recorded))
-  return Effect.fail(Object.assign(new Error(reply.message ?? `${reply.transport} (simulated)`), { code: reply.transport }))
+  return Effect.fail(
+    Object.assign(new Error(reply.message ?? `${reply.transport} (simulated)`), { code: reply.transport })
+  )
 }
 
 /** A handler answering each request with the next reply of `replies` (the last one repeats). */

@@ -60,9 +60,9 @@ export const defaults = {
 } as const
 
 /**
- * The ioredis settings of the gate's own connection: each command bounded by `commandTimeout`, no
- * offline queue, and nothing resent after a reconnect. Spread them into the options of a client you
- * pass as `client`.
+ * The ioredis settings of the gate's own connection: no offline queue, nothing resent after a
+ * reconnect, and ioredis's own command timeout at twice `commandTimeout` (the gate bounds its commands
+ * itself; this one is a backstop). Spread them into the options of a client you pass as `client`.
  *
  * @since 0.1.0
  * @category constructors

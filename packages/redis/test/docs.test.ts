@@ -58,6 +58,17 @@ describeRedis("docs/examples/many-processes.ts", () => {
       }
     }))
 
+  it("promiseClient revokes through the gate in Redis", async () => {
+    const server = await MockVercelServer.start({ tokens: { [TOKEN]: ["tok_p"] } })
+    const vercel = Example.promiseClient(TOKEN, redis.url, server.url)
+    try {
+      expect(await vercel.tokens.delete("tok_p")).toMatchObject({ tokenId: "tok_p" })
+    } finally {
+      await vercel.dispose()
+      await server.close()
+    }
+  })
+
   it("gate and gateOn build stores without connecting", () => {
     expect(typeof Example.gate(undefined)).toBe("function")
     const client = new Redis(redis.url, { lazyConnect: true })

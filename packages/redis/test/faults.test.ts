@@ -225,7 +225,12 @@ describeRedis("RedisGate when Redis fails", () => {
         // The other process's requests go to a server that never answers, so that they hold their
         // permits without spending the mock server's window.
         const blackHole = yield* Effect.acquireRelease(
-          Effect.async<{ readonly url: string; readonly connections: () => number; readonly server: Net.Server }>(
+          Effect.async<{
+            readonly url: string
+            readonly connections: () => number
+            readonly server: Net.Server
+            readonly sockets: Set<Net.Socket>
+          }>(
             (resume) => {
               let connections = 0
               const sockets = new Set<Net.Socket>()
@@ -237,14 +242,19 @@ describeRedis("RedisGate when Redis fails", () => {
               })
               hole.listen(0, "127.0.0.1", () => {
                 const { port } = hole.address() as Net.AddressInfo
-                resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, connections: () => connections, server: hole }))
+                resume(Effect.succeed({
+                  url: `http://127.0.0.1:${port}`,
+                  connections: () => connections,
+                  server: hole,
+                  sockets
+                }))
               })
             }
           ),
-          ({ server: hole }) =>
+          ({ server: hole, sockets }) =>
             Effect.async<void>((resume) => {
               hole.close(() => resume(Effect.void))
-              hole.closeAllConnections?.()
+              for (const socket of sockets) socket.destroy()
             })
         )
         const prefix = freshPrefix()
@@ -256,16 +266,24 @@ describeRedis("RedisGate when Redis fails", () => {
           yield* tokens.delete("tok_crash_0")
 
           // Another process on the token takes the 3 permits left, and is killed with them out.
-          const child = startChild(bundle, {
-            baseUrl: blackHole.url,
-            token: bearer,
-            ids: ["tok_crash_1", "tok_crash_2", "tok_crash_3"],
-            redis: redis.url,
-            prefix,
-            maxConcurrent: 3,
-            attemptTimeoutMs: 1_000
-          })
-          yield* Effect.promise(() => child.next("ready"))
+          const child = yield* Effect.acquireRelease(
+            Effect.sync(() =>
+              startChild(bundle, {
+                baseUrl: blackHole.url,
+                token: bearer,
+                ids: ["tok_crash_1", "tok_crash_2", "tok_crash_3"],
+                redis: redis.url,
+                prefix,
+                maxConcurrent: 3,
+                // Leases of 3 s + 1 s: time enough to see them hold, on a busy machine too.
+                attemptTimeoutMs: 3_000
+              })
+            ),
+            (c) => Effect.sync(() => c.process.kill("SIGKILL"))
+          )
+          yield* Effect.promise(() => child.next("ready")).pipe(
+            Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the other process never got ready") })
+          )
           child.process.send({ type: "start" })
           yield* eventually(() => blackHole.connections() >= 3, "the other process's 3 requests")
           const killedAt = performance.now()
@@ -275,12 +293,12 @@ describeRedis("RedisGate when Redis fails", () => {
           // Its 3 leases spend what remains: this process is refused at once (the reset is 2 minutes away).
           const refused = yield* Effect.flip(tokens.delete("tok_crash_4"))
           expect(refused).toMatchObject({ _tag: "RateLimited", attempts: 0 })
-          // Once the leases (1 s attempt timeout + 1 s) have expired, the capacity is back.
-          yield* Effect.sleep(Math.max(0, 2_000 + 100 - (performance.now() - killedAt)))
+          // Once the leases (taken before the kill) have expired, the capacity is back.
+          yield* Effect.sleep(Math.max(0, 4_000 + 100 - (performance.now() - killedAt)))
           expect(yield* tokens.delete("tok_crash_4")).toMatchObject({ tokenId: "tok_crash_4" })
           expect(server.count(429)).toBe(0)
         }).pipe(Effect.scoped, Effect.provide(collect(logs)))
         expect(warnings(logs)).toEqual([])
-      }), 30_000)
+      }), 60_000)
   })
 })

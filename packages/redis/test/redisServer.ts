@@ -131,6 +131,17 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((resolve) => child.once("exit", () => resolve()))
 
+/**
+ * Kills the server within a second of this process dying, however it dies (a worker killed on a
+ * timeout runs no exit handler): a shell loop that watches both.
+ */
+const watchdog = (server: ChildProcess) => {
+  if (server.pid === undefined) return
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${server.pid} 2>/dev/null; do sleep 1; done; ` +
+    `kill -9 ${server.pid} 2>/dev/null`
+  spawn("sh", ["-c", script], { stdio: "ignore", detached: true }).unref()
+}
+
 const spawnServer = async (port: number): Promise<ChildProcess> => {
   if (redisServerPath === undefined) throw new Error(missingRedisLine)
   const child = spawn(
@@ -140,6 +151,7 @@ const spawnServer = async (port: number): Promise<ChildProcess> => {
   )
   live.add(child)
   child.once("exit", () => live.delete(child))
+  watchdog(child)
   for (let waited = 0; waited < 5_000; waited += 20) {
     if (await ping(port)) return child
     if (child.exitCode !== null) break

@@ -89,9 +89,11 @@ const fake = (seed: Seed, script: Script) =>
     const pages = Effect.map(
       store.callsOf("list"),
       (calls) =>
-        calls.filter((call) => Exit.isSuccess(call.exit) || !(Exit.causeOption(call.exit).pipe((cause) =>
-          cause._tag === "Some" && cause.value._tag === "Fail" && cause.value.error._tag === "InvalidInput"
-        ))).length
+        calls.filter((call) =>
+          Exit.isSuccess(call.exit) || !(Exit.causeOption(call.exit).pipe((cause) =>
+            cause._tag === "Some" && cause.value._tag === "Fail" && cause.value.error._tag === "InvalidInput"
+          ))
+        ).length
     )
     return yield* script({ service, pages })
   })
@@ -126,16 +128,18 @@ const normalizer = () => {
     if (typeof value === "object" && value !== null) {
       const fields = value as Record<string, unknown>
       const created = typeof fields.id === "string" && new RegExp(`^${createdId.source}$`).test(fields.id)
-      return Object.fromEntries(Object.entries(fields).map(([key, field]) => {
-        // What Vercel shows of a new secret: its first 6 and last 4 characters, random here.
-        if (created && key === "prefix" && typeof field === "string" && /^vcp_[0-9a-f]{2}$/.test(field)) {
-          return [key, "vcp_<2 hex>"]
-        }
-        if (created && key === "suffix" && typeof field === "string" && /^[0-9a-f]{4}$/.test(field)) {
-          return [key, "<4 hex>"]
-        }
-        return [key, walk(field)]
-      }))
+      return Object.fromEntries(
+        Object.entries(fields).map(([key, field]) => {
+          // What Vercel shows of a new secret: its first 6 and last 4 characters, random here.
+          if (created && key === "prefix" && typeof field === "string" && /^vcp_[0-9a-f]{2}$/.test(field)) {
+            return [key, "vcp_<2 hex>"]
+          }
+          if (created && key === "suffix" && typeof field === "string" && /^[0-9a-f]{4}$/.test(field)) {
+            return [key, "<4 hex>"]
+          }
+          return [key, walk(field)]
+        })
+      )
     }
     return value
   }
@@ -233,7 +237,9 @@ describe("TokenServiceTest answers like the real TokenService", () => {
       const { fake: inMemory, real: viaHttp } = yield* both(seed, ({ service }) =>
         Effect.gen(function*() {
           const { outcomes, step } = recorder()
-          for (const id of ["tok_1", "current", "tok_self", "tok_leaked", "tok_expired", "tok with space", "tok/slash"]) {
+          for (
+            const id of ["tok_1", "current", "tok_self", "tok_leaked", "tok_expired", "tok with space", "tok/slash"]
+          ) {
             yield* step(`get ${id}`, service.get(id))
           }
           for (const id of [...unknownIds, ...invalidIds]) yield* step(`get ${String(id)}`, service.get(id as string))
@@ -241,15 +247,21 @@ describe("TokenServiceTest answers like the real TokenService", () => {
         }))
       expect(inMemory).toEqual(viaHttp)
       expect(viaHttp[0]).toMatchObject({ success: { id: "tok_1", name: "tok_1" } })
-      expect(viaHttp[1]).toMatchObject({ success: { id: "tok_self", name: "self", activeAt: new Date(T0).toISOString() } })
-      expect(viaHttp.filter((outcome) => (outcome.failure as { class?: string })?.class === "TokenNotFound")).toHaveLength(
-        unknownIds.length
-      )
+      expect(viaHttp[1]).toMatchObject({
+        success: { id: "tok_self", name: "self", activeAt: new Date(T0).toISOString() }
+      })
+      expect(viaHttp.filter((outcome) => (outcome.failure as { class?: string })?.class === "TokenNotFound"))
+        .toHaveLength(
+          unknownIds.length
+        )
     }))
 
   it.effect("list: newest first, page sizes, laziness, refused page sizes", () =>
     Effect.gen(function*() {
-      const many: Seed = { current: "tok_self", tokens: [...seed.tokens, ...Array.from({ length: 45 }, (_, i) => `tok_m${i}`)] }
+      const many: Seed = {
+        current: "tok_self",
+        tokens: [...seed.tokens, ...Array.from({ length: 45 }, (_, i) => `tok_m${i}`)]
+      }
       const { fake: inMemory, real: viaHttp } = yield* both(many, ({ pages, service }) =>
         Effect.gen(function*() {
           const { outcomes, step } = recorder()
@@ -333,7 +345,10 @@ describe("TokenServiceTest answers like the real TokenService", () => {
       expect(inMemory).toEqual(viaHttp)
       const created = viaHttp.find((outcome) => outcome.label === "create deploy")
       expect(created).toMatchObject({
-        success: { token: { id: "<created 1>", name: "deploy", prefix: "vcp_<2 hex>" }, bearerToken: "<Redacted <redacted>>" }
+        success: {
+          token: { id: "<created 1>", name: "deploy", prefix: "vcp_<2 hex>" },
+          bearerToken: "<Redacted <redacted>>"
+        }
       })
     }))
 
@@ -356,7 +371,10 @@ describe("TokenServiceTest answers like the real TokenService", () => {
             "deleteMany",
             deleteMany(service, ["tok_2", "tok_unknown", "", "..", "tok_1", "tok/slash", 7 as unknown as string])
           )
-          yield* step("deleteMany missingOk", deleteMany(service, ["tok_2", "tok_unknown", "x".repeat(300)], { missingOk: true }))
+          yield* step(
+            "deleteMany missingOk",
+            deleteMany(service, ["tok_2", "tok_unknown", "x".repeat(300)], { missingOk: true })
+          )
           yield* step("deleteMany none", deleteMany(service, []))
           yield* step("list", collect(service.list()))
           yield* step("delete current", service.delete("current"))
@@ -404,7 +422,9 @@ describe("TokenServiceTest answers like the real TokenService", () => {
           return outcomes
         }))
       expect(inMemory).toEqual(viaHttp)
-      expect(viaHttp.at(-1)).toMatchObject({ failure: { class: "Forbidden", tokenName: "renewal", invalidToken: true } })
+      expect(viaHttp.at(-1)).toMatchObject({
+        failure: { class: "Forbidden", tokenName: "renewal", invalidToken: true }
+      })
 
       const selfById = yield* both(seed, ({ service }) =>
         Effect.gen(function*() {

@@ -37,7 +37,9 @@ const firstConnectMs = 1_000
 
 /** The settings that keep a call from waiting on Redis longer than the command timeout. */
 export const faultSettings = (commandTimeoutMs: number): RedisOptions => ({
-  commandTimeout: commandTimeoutMs,
+  // A backstop: the gate bounds each command itself (see `bounded`), and ioredis's timer, firing in
+  // the same turn of the event loop as the gate's, would leave no chance to a reply already read.
+  commandTimeout: commandTimeoutMs * 2,
   // A command sent while disconnected fails at once instead of waiting in the offline queue.
   enableOfflineQueue: false,
   // A command in flight when the connection drops fails at once, and is never sent again.
@@ -91,17 +93,26 @@ export const connect = (options: ConnectionOptions): Effect.Effect<Connection, n
     const readyAtStart = yield* waitUntilReady(client)
 
     const late = (label: string) => new RedisUnavailable({ reason: `${label}: no answer within ${timeoutMs} ms` })
+    // When the timeout fires, the replies that arrived meanwhile are read before it counts: on a
+    // busy machine a stalled event loop runs its due timers before its pending I/O, and a reply that
+    // came in time would otherwise look late and switch the process to its fallback for nothing.
+    const expired = (label: string) =>
+      Effect.sleep(options.commandTimeout).pipe(
+        Effect.zipRight(Effect.async<void>((resume) => {
+          const handle = setImmediate(() => resume(Effect.void))
+          return Effect.sync(() => clearImmediate(handle))
+        })),
+        Effect.zipRight(Effect.fail(late(label)))
+      )
     const bounded = <A>(label: string, send: () => Promise<A>): Effect.Effect<A, RedisUnavailable> =>
-      Effect.tryPromise({
-        try: send,
-        catch: (error) =>
-          reasonOf(error) === "Command timed out" ? late(label) : new RedisUnavailable({ reason: reasonOf(error) })
-      }).pipe(
-        // Our own bound as well as ioredis's: a client passed in may have no command timeout.
-        Effect.timeoutFail({
-          duration: options.commandTimeout,
-          onTimeout: () => late(label)
-        })
+      Effect.raceFirst(
+        Effect.tryPromise({
+          try: send,
+          catch: (error) =>
+            reasonOf(error) === "Command timed out" ? late(label) : new RedisUnavailable({ reason: reasonOf(error) })
+        }),
+        // Our own bound, as well as ioredis's: a client passed in may have none.
+        expired(label)
       )
 
     const run = (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>

@@ -24,7 +24,8 @@ const defaultPageSize = 20
 const isOptions = (initial: Initial): initial is Options =>
   typeof initial === "object" && initial !== null && !(Symbol.iterator in initial)
 
-interface Context {
+/** What is being done, for the error's fields and message, as the real service's `CallContext`. */
+interface CallContext {
   readonly operation: TokenError.Operation
   readonly tokenId?: string | undefined
   readonly tokenName?: string | undefined
@@ -43,24 +44,32 @@ export const make = (
       const failures: { [O in Operation]: Array<Failures[O]> } = { delete: [], get: [], list: [], create: [] }
       let answered = 0
 
-      /** The fields of an error the real service reads off Vercel's answer, with a fresh request id. */
-      const answer = (context: Context, status: number, code: string, serverMessage: string) => ({
+      /** The fields of an error the real service reads off Vercel's answer to the request `requestId`. */
+      const answer = (
+        context: CallContext,
+        requestId: string,
+        status: number,
+        code: string,
+        serverMessage: string
+      ) => ({
         ...context,
         attempts: 1,
         status,
         code,
         serverMessage,
-        // Like Vercel's x-vercel-id: distinct per answered request, so code that reports it can be tested.
-        requestId: `test1::${++answered}`
+        requestId
       })
 
       // What Vercel answers a bearer that is revoked or expired, whatever the request.
-      const refused = (context: Context) =>
-        new TokenError.Forbidden({ ...answer(context, 403, "forbidden", "Not authorized"), invalidToken: true })
+      const refused = (context: CallContext, requestId: string) =>
+        new TokenError.Forbidden({
+          ...answer(context, requestId, 403, "forbidden", "Not authorized"),
+          invalidToken: true
+        })
 
-      const notFound = (context: Context & { readonly tokenId: string }) =>
+      const notFound = (context: CallContext & { readonly tokenId: string }, requestId: string) =>
         new TokenError.TokenNotFound({
-          ...answer(context, 404, "not_found", "The token was not found"),
+          ...answer(context, requestId, 404, "not_found", "The token was not found"),
           tokenId: context.tokenId
         })
 
@@ -70,14 +79,16 @@ export const make = (
        */
       const reach = <A, E>(
         injected: Array<E>,
-        context: Context,
+        context: CallContext,
         now: number,
-        act: () => Either.Either<A, E>
+        act: (requestId: string) => Either.Either<A, E>
       ): Either.Either<A, E | TokenError.Forbidden> => {
         const failure = injected.shift()
         if (failure !== undefined) return Either.left(failure)
-        if (!state.authenticate(now)) return Either.left(refused(context))
-        return act()
+        // Like Vercel's x-vercel-id: distinct per answered request, so code that reports it can be tested.
+        const requestId = `test1::${++answered}`
+        if (!state.authenticate(now)) return Either.left(refused(context, requestId))
+        return act(requestId)
       }
 
       const remove = Effect.fn("TokenService.delete")(function*(
@@ -96,12 +107,12 @@ export const make = (
               failures.delete,
               context,
               now,
-              (): Either.Either<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
+              (requestId): Either.Either<Schemas.DeletedToken, TokenError.DeleteTokenError> => {
                 const revoked = state.revoke(id.right, now)
                 if (revoked !== undefined) return Either.right({ tokenId: revoked })
                 return missingOk
                   ? Either.right({ tokenId: id.right, alreadyDeleted: true })
-                  : Either.left(notFound(context))
+                  : Either.left(notFound(context, requestId))
               }
             )
           })
@@ -117,17 +128,22 @@ export const make = (
             const id = TokenService.decodeTokenId(tokenId, "get")
             if (Either.isLeft(id)) return Either.left(id.left)
             const context = { operation: "get", tokenId: id.right } as const
-            return reach(failures.get, context, now, (): Either.Either<Schemas.AuthToken, TokenError.GetTokenError> => {
-              const token = state.find(id.right)
-              return token === undefined ? Either.left(notFound(context)) : Either.right(token)
-            })
+            return reach(
+              failures.get,
+              context,
+              now,
+              (requestId): Either.Either<Schemas.AuthToken, TokenError.GetTokenError> => {
+                const token = state.find(id.right)
+                return token === undefined ? Either.left(notFound(context, requestId)) : Either.right(token)
+              }
+            )
           })
         )
         calls.push({ operation: "get", tokenId, exit })
         return yield* exit
       })
 
-      const page = (pageSize: number | undefined, limit: number, page: number, after: Position | undefined) =>
+      const readPage = (pageSize: number | undefined, limit: number, page: number, after: Position | undefined) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const exit = yield* Effect.exit(
@@ -152,7 +168,7 @@ export const make = (
           // Each page is read when the stream is pulled past the one before, as the real service asks for it.
           return Stream.paginateChunkEffect(undefined as Position | undefined, (after) =>
             Effect.map(
-              page(pageSize, limit, ++pages, after),
+              readPage(pageSize, limit, ++pages, after),
               (result) => [Chunk.unsafeFromArray(result.tokens), Option.fromNullable(result.next)] as const
             ))
         })
@@ -202,6 +218,11 @@ export const make = (
         Effect.sync(() => {
           if (typeof args[0] === "string") {
             const [operation, ...errors] = args as [Operation, ...Array<never>]
+            if (!Object.hasOwn(failures, operation)) {
+              throw new TypeError(
+                `TokenServiceTest: failNext takes "delete", "get", "list" or "create", got ${JSON.stringify(operation)}`
+              )
+            }
             failures[operation].push(...errors)
           } else {
             failures.delete.push(...(args as Array<TokenError.DeleteTokenError>))

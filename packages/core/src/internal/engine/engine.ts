@@ -13,7 +13,8 @@ import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Exit from "effect/Exit"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import type * as Scope from "effect/Scope"
 import { type AttemptLimits, currentAttemptLimits, TransportEnforcesLimits } from "../../AttemptLimits.js"
@@ -108,24 +109,32 @@ export const makeEngine = (
         ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, op.request, options))
         : send(client, op.request, options)
       if (!traced) return sent
-      return Effect.useSpan(
-        `http.client ${op.request.method}`,
-        { kind: "client", captureStackTrace: false },
+      // A span of our own, ended with a token-free exit: `useSpan` would keep the outcome (the body,
+      // which may hold a new secret or an echoed token) as the span's exit value.
+      return Effect.flatMap(
+        Effect.makeSpan(`http.client ${op.request.method}`, { kind: "client", captureStackTrace: false }),
         (span) => {
           span.attribute("http.request.method", op.request.method)
           span.attribute("url.path", op.request.url)
           // Like the platform's own client, so that the server side can join the trace.
           const request = HttpClientRequest.setHeaders(op.request, HttpTraceContext.toHeaders(span))
-          return Effect.tap(
-            enforced
-              ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, request, options))
-              : send(client, request, options),
-            (outcome) => {
-              for (const [key, value] of Object.entries(outcomeAttributes(outcome, scrubSecrets))) {
-                span.attribute(key, value)
-              }
-            }
-          )
+          const traced = enforced
+            ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, request, options))
+            : send(client, request, options)
+          return Effect.onExit(Effect.withParentSpan(traced, span), (exit) =>
+            Effect.clockWith((clock) =>
+              Effect.sync(() => {
+                if (exit._tag === "Success") {
+                  for (const [key, value] of Object.entries(outcomeAttributes(exit.value, scrubSecrets))) {
+                    span.attribute(key, value)
+                  }
+                }
+                span.end(
+                  clock.unsafeCurrentTimeNanos(),
+                  exit._tag === "Success" ? Exit.void : Exit.interrupt(FiberId.none)
+                )
+              })
+            ))
         }
       )
     }
