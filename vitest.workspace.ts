@@ -31,7 +31,7 @@ const cli: TestProjectConfiguration = {
     name: "cli",
     root: root("./packages/cli"),
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     globalSetup: ["test/globalSetup.ts"]
   }
 }

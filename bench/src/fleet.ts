@@ -26,6 +26,8 @@ import { median, quantile } from "./stats.js"
 export interface FleetSettings {
   /** The fleet sizes measured. */
   readonly processes: ReadonlyArray<number>
+  /** The gates measured at each size. */
+  readonly gates: ReadonlyArray<FleetGate>
   /** Revocations of the whole fleet, shared out evenly. */
   readonly calls: number
   readonly limit: number
@@ -38,6 +40,7 @@ export interface FleetSettings {
 
 export const fleetSettings: FleetSettings = {
   processes: [4, 16],
+  gates: ["memory", "redis"],
   calls: 200,
   limit: 20,
   windowMs: 2_000,
@@ -62,6 +65,8 @@ export interface FleetRun {
   readonly gateMedianMs: number
   readonly gateP99Ms: number
   readonly gateSamples: number
+  /** How many times the processes asked the gate, by its answer: more than one per call means waiting. */
+  readonly takes: { readonly Go: number; readonly Hold: number; readonly Pending: number }
   readonly warnings: number
   readonly errors: ReadonlyArray<string>
 }
@@ -79,6 +84,7 @@ interface ChildReport {
   readonly revoked: number
   readonly failures: ReadonlyArray<string>
   readonly gateMs: ReadonlyArray<number>
+  readonly takes: { readonly Go: number; readonly Hold: number; readonly Pending: number }
   readonly warnings: ReadonlyArray<string>
 }
 
@@ -196,8 +202,15 @@ const runOne = async (
       gateMedianMs: median(samples),
       gateP99Ms: quantile(samples, 0.99),
       gateSamples: samples.length,
+      takes: {
+        Go: reports.reduce((n, r) => n + r.takes.Go, 0),
+        Hold: reports.reduce((n, r) => n + r.takes.Hold, 0),
+        Pending: reports.reduce((n, r) => n + r.takes.Pending, 0)
+      },
       warnings: reports.reduce((n, r) => n + r.warnings.length, 0),
-      errors: [...new Set(failures.map((f) => f.replace(/^[^:]*: /, "")))].slice(0, 3)
+      errors: [
+        ...new Set([...reports.flatMap((r) => r.warnings), ...failures.map((f) => f.replace(/^[^:]*: /, ""))])
+      ].slice(0, 3)
     }
   } finally {
     clearTimeout(timer)
@@ -210,7 +223,8 @@ export const describeRun = (run: FleetRun): string =>
   `${run.processes} processes, ${run.gate === "redis" ? "Redis gate " : "gate per process"}: ` +
   `${(run.totalMs / 1000).toFixed(1)} s, ${run.tooManyRequests} × 429, ${run.succeeded} ok / ${run.failed} failed, ` +
   `${(run.shareOfRate * 100).toFixed(0)} % of the server's rate, take+give median ${run.gateMedianMs.toFixed(2)} ms, ` +
-  `p99 ${run.gateP99Ms.toFixed(2)} ms (${run.gateSamples} permits), ${run.warnings} warnings`
+  `p99 ${run.gateP99Ms.toFixed(2)} ms (${run.gateSamples} permits; takes ${run.takes.Go} go, ${run.takes.Hold} hold, ` +
+  `${run.takes.Pending} pending), ${run.warnings} warnings`
 
 export const runFleetBench = async (
   settings: FleetSettings,
@@ -228,7 +242,7 @@ export const runFleetBench = async (
     const runs: Array<FleetRun> = []
     try {
       for (const processes of settings.processes) {
-        for (const gate of ["memory", "redis"] as const) {
+        for (const gate of settings.gates) {
           if (gate === "redis" && redis === undefined) continue
           const run = await runOne(settings, file, processes, gate, redis?.url)
           log(`  ${describeRun(run)}`)

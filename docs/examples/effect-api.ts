@@ -4,7 +4,7 @@
  */
 // --- effect-api: imports
 import { TokenService, type VercelAuthClient, VercelAuthNode } from "@vercel-auth/adapter"
-import { type Duration, Effect } from "effect"
+import { Chunk, type Duration, Effect, Stream } from "effect"
 // --- end
 
 // --- effect-api: program
@@ -24,12 +24,22 @@ export const revokeLeaked = (tokenIds: ReadonlyArray<string>) =>
 // Reads VERCEL_TOKEN (and VERCEL_API_URL, if set) through Effect Config; the transport is undici.
 export const VercelLive = VercelAuthNode.layerConfig({ maxAttempts: 5 })
 
-// In an application: NodeRuntime.runMain(revokeLeaked(["tok_123"]).pipe(Effect.provide(VercelLive)))
+// In an application, with NodeRuntime from @effect/platform-node (which you install yourself):
+// NodeRuntime.runMain(revokeLeaked(["tok_123"]).pipe(Effect.provide(VercelLive)))
 // --- end
 
 // --- effect-api: layer
 export const vercelLayer = (token: string, baseUrl?: string) =>
   VercelAuthNode.layer({ token, baseUrl, userAgent: "incident-bot/1.0", resilience: { deadline: "10 seconds" } })
+// --- end
+
+// --- effect-api: group
+/** The rest of the group is on the same service: here, the names of the tokens that never expire. */
+export const neverExpiring = Effect.gen(function*() {
+  const tokens = yield* TokenService.TokenService
+  const all = yield* Stream.runCollect(tokens.list({ pageSize: 100 }))
+  return Chunk.toReadonlyArray(all).filter((token) => token.expiresAt === undefined).map((token) => token.name)
+})
 // --- end
 
 // --- effect-api: timeout
@@ -48,5 +58,14 @@ export const revokeWithClient = (vercel: VercelAuthClient.VercelAuthClient, toke
     return deleted.alreadyDeleted ? `${tokenId} was already gone` : `revoked ${deleted.tokenId}`
   }).pipe(
     Effect.catchTag("RateLimited", (error) => Effect.succeed(`try again at ${error.retryAt?.toISOString()}`))
+  )
+
+/** Its list is a Stream: `Stream.take` stops the paging after the first tokens. */
+export const firstTokenIds = (vercel: VercelAuthClient.VercelAuthClient, count: number) =>
+  vercel.effect.tokens.list().pipe(
+    Stream.take(count),
+    Stream.map((token) => token.id),
+    Stream.runCollect,
+    Effect.map(Chunk.toReadonlyArray)
   )
 // --- end

@@ -1,5 +1,7 @@
 /**
- * The examples of docs/getting-started.md, run by packages/core/test/docs.test.ts.
+ * The examples of docs/getting-started.md, run against MockVercelServer by
+ * packages/adapter/test/docs.test.ts; packages/core/test/docs.test.ts checks that every code block of
+ * the page is here.
  */
 // --- getting-started: effect
 import { NodeHttpClient } from "@effect/platform-node"
@@ -14,10 +16,12 @@ export const revoke = (tokenId: string) =>
     return deleted
   })
 
-// Reads VERCEL_TOKEN (and VERCEL_API_URL, if set); the undici transport comes from @effect/platform-node.
+// Reads VERCEL_TOKEN (and VERCEL_API_URL, if set). The transport here is the undici client of
+// @effect/platform-node, which you install yourself; any other HttpClient layer works the same way.
 export const VercelLive = VercelAuth.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
-// In an application: NodeRuntime.runMain(revoke("tok_123").pipe(Effect.provide(VercelLive)))
+// In an application (NodeRuntime is in @effect/platform-node too):
+// NodeRuntime.runMain(revoke("tok_123").pipe(Effect.provide(VercelLive)))
 // --- end
 
 // --- getting-started: policy

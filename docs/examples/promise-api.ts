@@ -9,7 +9,7 @@ import { createVercelAuth, NetworkError, RateLimited, TokenNotFound, type Vercel
 // --- promise-api: revoke
 /** `baseUrl` is for tests; left out, the client talks to https://api.vercel.com. */
 export const revokeLeaked = async (tokenIds: ReadonlyArray<string>, baseUrl?: string) => {
-  // No `token` option: the client reads VERCEL_TOKEN, and throws at once if it is not set.
+  // No `token` option: the client reads VERCEL_TOKEN (without one, token operations reject, sending nothing).
   const vercel = createVercelAuth({ baseUrl, userAgent: "incident-bot/1.0" })
   try {
     const revoked: Array<string> = []
@@ -21,6 +21,27 @@ export const revokeLeaked = async (tokenIds: ReadonlyArray<string>, baseUrl?: st
   } finally {
     await vercel.dispose() // closes this client's connections and timers
   }
+}
+// --- end
+
+// --- promise-api: await-using
+/** `await using` disposes the client when the block is left, however it is left. */
+export const whoAmI = async (baseUrl?: string) => {
+  await using vercel = createVercelAuth({ baseUrl })
+  const token = await vercel.tokens.get("current")
+  return `${token.name} (${token.id})`
+}
+// --- end
+
+// --- promise-api: group
+/** The rest of the group takes the same options and rejects with the same classes: tokens unused for 90 days. */
+export const staleTokens = async (vercel: VercelAuthClient.VercelAuthClient, signal?: AbortSignal) => {
+  const cutoff = Date.now() - 90 * 24 * 60 * 60 * 1000
+  const stale: Array<string> = []
+  for await (const token of vercel.tokens.list({ signal })) {
+    if (token.activeAt.getTime() < cutoff) stale.push(token.id)
+  }
+  return stale
 }
 // --- end
 

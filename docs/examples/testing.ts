@@ -37,7 +37,9 @@ describe("revokeLeaked, with the in-memory TokenService", () => {
   it.effect("passes a rate limit on to its caller", () =>
     Effect.gen(function*() {
       const store = yield* TokenServiceTest.TokenStore
-      yield* store.failNext(new TokenError.RateLimited({ message: "Rate limited by Vercel", attempts: 3, status: 429 }))
+      yield* store.failNext(
+        new TokenError.RateLimited({ operation: "delete", tokenId: "tok_leaked", attempts: 3, status: 429 })
+      )
       const error = yield* Effect.flip(revokeLeaked(["tok_leaked"]))
       expect(error._tag).toBe("RateLimited")
       expect(yield* store.deleted).toEqual([])

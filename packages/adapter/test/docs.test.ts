@@ -2,13 +2,16 @@
  * docs/promise-api.md and docs/effect-api.md: every ts block is copied verbatim from its example
  * file (and every example section is shown), and the examples work against MockVercelServer.
  */
-import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
-import { createVercelAuth } from "@vercel-auth/adapter"
+import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import { createVercelAuth, TokenService, UnexpectedResponse } from "@vercel-auth/adapter"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
 import { readFileSync } from "node:fs"
 import * as EffectApi from "../../../docs/examples/effect-api.js"
+import * as Errors from "../../../docs/examples/errors.js"
+import * as GettingStarted from "../../../docs/examples/getting-started.js"
 import * as PromiseApi from "../../../docs/examples/promise-api.js"
-import { eventually, expectNoUnhandledRejections, fast, TOKEN, withClient, withServer } from "./support.js"
+import * as Transport from "../../../docs/examples/transport.js"
+import { eventually, expectNoUnhandledRejections, fast, rejection, TOKEN, withClient, withServer } from "./support.js"
 
 expectNoUnhandledRejections()
 
@@ -138,5 +141,178 @@ describe("docs/examples/effect-api.ts", () => {
       } finally {
         await vercel.dispose()
       }
+    }))
+})
+
+describe.each([
+  ["errors.md", "examples/errors.ts"],
+  ["getting-started.md", "examples/getting-started.ts"],
+  ["transport.md", "examples/transport.ts"]
+])("%s", (page, examplePath) => {
+  it("shows code blocks copied verbatim from its example, and every section of it", () => {
+    const blocks = codeBlocks(read(page))
+    const example = read(examplePath)
+    for (const block of blocks) expect(example, `not in docs/${examplePath}:\n${block}`).toContain(block)
+    for (const section of sections(example)) expect(blocks, `not shown in docs/${page}`).toContain(section)
+  })
+})
+
+describe("docs/examples/promise-api.ts, await using and the group", () => {
+  const saved = process.env.VERCEL_TOKEN
+  beforeEach(() => {
+    process.env.VERCEL_TOKEN = TOKEN
+  })
+  afterEach(() => {
+    if (saved === undefined) delete process.env.VERCEL_TOKEN
+    else process.env.VERCEL_TOKEN = saved
+  })
+
+  it("whoAmI reads `current` on a client that `await using` disposes", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1"] } }, async (server) => {
+      expect(await PromiseApi.whoAmI(server.url)).toBe("self (tok_self_1)")
+      expect(server.requests.map((request) => request.tokenId)).toEqual(["current"])
+    }))
+
+  it("staleTokens lists every page and keeps the tokens unused for 90 days", () =>
+    withServer(
+      {
+        tokens: { [TOKEN]: ["tok_1", { id: "tok_old", activeAt: Date.now() - 100 * 24 * 60 * 60 * 1000 }, "tok_2"] },
+        pagination: { pageSize: 2 }
+      },
+      (server) =>
+        withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+          expect(await PromiseApi.staleTokens(vercel)).toEqual(["tok_old"])
+          expect(server.requests.filter((request) => request.route === "list")).toHaveLength(2)
+          const controller = new AbortController()
+          controller.abort()
+          await expect(PromiseApi.staleTokens(vercel, controller.signal)).rejects.toHaveProperty("name", "AbortError")
+          expect(server.requests.filter((request) => request.route === "list")).toHaveLength(2)
+        })
+    ))
+})
+
+describe("docs/examples/effect-api.ts, the group", () => {
+  it("neverExpiring lists through vercelLayer", () =>
+    withServer(
+      { tokens: { [TOKEN]: ["tok_1", { id: "tok_expiring", expiresAt: Date.now() + 60 * 60 * 1000 }] } },
+      async (server) => {
+        const names = await Effect.runPromise(
+          EffectApi.neverExpiring.pipe(Effect.provide(EffectApi.vercelLayer(TOKEN, server.url)))
+        )
+        expect([...names].sort()).toEqual(["self", "tok_1"])
+      }
+    ))
+
+  it("firstTokenIds stops paging once it has taken enough", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2", "tok_3"] }, pagination: { pageSize: 2 } }, (server) =>
+      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+        expect(await Effect.runPromise(EffectApi.firstTokenIds(vercel, 2))).toEqual(["tok_self_1", "tok_1"])
+        expect(server.requests.filter((request) => request.route === "list")).toHaveLength(1)
+      })))
+})
+
+describe("docs/examples/getting-started.ts", () => {
+  const config = (url: string) =>
+    Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["VERCEL_TOKEN", TOKEN], ["VERCEL_API_URL", url]])))
+
+  it("revoke through VercelLive, and through PatientVercel", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2"] } }, async (server) => {
+      for (const layer of [GettingStarted.VercelLive, GettingStarted.PatientVercel]) {
+        expect(
+          await Effect.runPromise(
+            GettingStarted.revoke("tok_1").pipe(Effect.provide(layer), Effect.provide(config(server.url)))
+          )
+        ).toEqual(
+          layer === GettingStarted.VercelLive ? { tokenId: "tok_1" } : { tokenId: "tok_1", alreadyDeleted: true }
+        )
+      }
+      expect(server.deleted()).toEqual(["tok_1"])
+    }))
+})
+
+describe("docs/examples/errors.ts", () => {
+  it("rateLimited writes its own message from its fields", () => {
+    expect(Errors.rateLimited.message).toBe(
+      "Revoking token \"tok_1\" failed: Vercel answered 429 after 3 attempts. " +
+        "Rate limited until 2030-01-01T00:00:00.000Z, later than this call may wait."
+    )
+    expect(Errors.rateLimited).toBeInstanceOf(Error)
+  })
+
+  it("inEffect and inPromise treat a missing token as gone and pass a rate limit on", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2"] } }, (server) =>
+      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+        const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
+        try {
+          expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({ tokenId: "tok_1" })
+          expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({
+            tokenId: "tok_1",
+            alreadyDeleted: true
+          })
+          expect(await Errors.inPromise(vercel, "tok_gone")).toEqual({ tokenId: "tok_gone", alreadyDeleted: true })
+          // The 404 rule: without Vercel's error body a 404 is no "no such token", whatever the handler wants.
+          server.script.push({ kind: "status", status: 404, body: "<html>Not Found</html>" })
+          const bare = await rejection(Errors.inPromise(vercel, "tok_2"))
+          expect(bare).toBeInstanceOf(UnexpectedResponse)
+          expect(bare).toMatchObject({ reason: "status", status: 404 })
+          expect((bare as Error).message).toContain("check baseUrl")
+          server.script.push({ kind: "status", status: 429, retryAfter: 120 })
+          const limited = await rejection(Errors.inPromise(vercel, "tok_2"))
+          expect(limited).toMatchObject({ _tag: "RateLimited", status: 429 })
+          expect(warn).toHaveBeenCalledWith("retry at", (limited as { retryAt: Date }).retryAt)
+          const exit = await Effect.runPromiseExit(Errors.inEffect(vercel.effect.tokens, "tok_2"))
+          expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RateLimited" } } })
+        } finally {
+          warn.mockRestore()
+        }
+      })))
+
+  it("explainCreate explains each failure of create, orphans included", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1"] } }, (server) =>
+      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+        const explain = (name: string) =>
+          vercel.tokens.create({ name }).then(() => "created", (error) => Errors.explainCreate(error))
+        expect(await explain("")).toBe("fix `name`: it must be a non-empty string")
+        server.script.push({ kind: "reset", when: "after-action", route: "create" })
+        const orphaned = await explain("job-1")
+        const made = server.requests.find((request) => request.route === "create")!.created!
+        expect(orphaned).toBe(`may have created ${made}; revoke them`)
+        server.script.push({ kind: "status", status: 403, route: "create" })
+        expect(await explain("job-2")).toMatch(/^Creating token "job-2" failed: Vercel answered 403/)
+        server.script.push({ kind: "status", status: 429, retryAfter: 120, route: "create" })
+        expect(await explain("job-3")).toMatch(/^rate limited until \d{4}-/)
+      })))
+})
+
+describe("docs/examples/transport.ts", () => {
+  const revoke = (tokenId: string) => Effect.flatMap(TokenService.TokenService, (tokens) => tokens.delete(tokenId))
+
+  it("overUndici, overFetch and overPlatformNode each revoke through their transport", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2", "tok_3"] } }, async (server) => {
+      const layers = [Transport.overUndici, Transport.overFetch, Transport.overPlatformNode]
+      for (const [index, layer] of layers.entries()) {
+        const tokenId = `tok_${index + 1}`
+        expect(await Effect.runPromise(revoke(tokenId).pipe(Effect.provide(layer(TOKEN, server.url))))).toEqual({
+          tokenId
+        })
+      }
+      expect(server.deleted()).toEqual(["tok_1", "tok_2", "tok_3"])
+    }))
+
+  it("overFetch follows no redirect: a 307 is an UnexpectedResponse, and the token goes nowhere else", () =>
+    withServer({ tokens: { [TOKEN]: ["tok_1"] } }, async (server) => {
+      server.script.push({
+        kind: "status",
+        status: 307,
+        headers: { location: `${server.url}/v3/user/tokens/tok_elsewhere` }
+      })
+      const exit = await Effect.runPromiseExit(
+        revoke("tok_1").pipe(Effect.provide(Transport.overFetch(TOKEN, server.url)))
+      )
+      expect(exit).toMatchObject({
+        _tag: "Failure",
+        cause: { error: { _tag: "UnexpectedResponse", reason: "status", status: 307 } }
+      })
+      expect(server.requests.map((request) => request.tokenId)).toEqual(["tok_1"])
     }))
 })

@@ -81,7 +81,11 @@ const verdict = (error: unknown): { readonly message: string | undefined; readon
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Io | CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
     const io = yield* Io
-    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+    // FORCE_COLOR=1 is how the build captures the styled help texts `bin.ts` answers with.
+    const forced = process.env.FORCE_COLOR
+    const color = forced !== undefined && forced !== "" && forced !== "0"
+      ? true
+      : process.stdout.isTTY === true && process.env.NO_COLOR === undefined
     const console = yield* Console.consoleWith(Effect.succeed)
     const quiet: Console.Console = {
       ...console,

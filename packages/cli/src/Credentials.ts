@@ -7,7 +7,7 @@
  */
 import * as Options from "@effect/cli/Options"
 import type { VercelAuthNode } from "@vercel-auth/adapter"
-import * as VercelConfig from "@vercel-auth/core/VercelConfig"
+import type * as VercelConfig from "@vercel-auth/core/VercelConfig"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -98,13 +98,17 @@ export const configMessage = (error: ConfigError.ConfigError): string =>
   ConfigError.isInvalidData(error) || ConfigError.isMissingData(error) ? error.message : String(error)
 
 /**
- * The options of `VercelAuthNode.layer`, checked: a token is present and can be sent, the base URL is
- * an absolute http(s) origin. Errors name the flag or variable, never the token's value.
+ * The options of `VercelAuthNode.layer`, checked with core's `VercelConfig.make` (passed in, as it is
+ * loaded lazily): a token is present and can be sent, the base URL is an absolute http(s) origin.
+ * Errors name the flag or variable, never the token's value.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const resolve = (raw: Raw): Effect.Effect<VercelAuthNode.Options, UsageError> =>
+export const resolve = (
+  raw: Raw,
+  config: Pick<typeof VercelConfig, "make">
+): Effect.Effect<VercelAuthNode.Options, UsageError> =>
   Effect.gen(function*() {
     const env = yield* Config.all({
       token: Config.option(Config.redacted("VERCEL_TOKEN")),
@@ -124,7 +128,7 @@ export const resolve = (raw: Raw): Effect.Effect<VercelAuthNode.Options, UsageEr
       : Option.isSome(env.apiUrl) && env.apiUrl.value.trim() !== ""
       ? { value: env.apiUrl.value.trim(), source: "VERCEL_API_URL" }
       : undefined
-    const checked = yield* VercelConfig.make(
+    const checked = yield* config.make(
       { token, baseUrl: baseUrl?.value, userAgent },
       {
         token: fromFile ? `--token-file ${JSON.stringify(raw.tokenFile.pipe(Option.getOrElse(() => "")))}` : "VERCEL_TOKEN",

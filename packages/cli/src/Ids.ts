@@ -5,11 +5,11 @@
  *
  * @since 0.1.0
  */
-import { TokenService } from "@vercel-auth/adapter"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { UsageError } from "./CliError.js"
 import { sanitize } from "./Io.js"
+import { services } from "./Session.js"
 
 /**
  * The ids, each checked as core would check it, duplicates dropped (first one kept).
@@ -18,7 +18,7 @@ import { sanitize } from "./Io.js"
  * @category constructors
  */
 export const check = (ids: ReadonlyArray<string>, known: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, UsageError> =>
-  Effect.suspend(() => {
+  Effect.flatMap(services, ({ TokenService }) => {
     const seen = new Set<string>()
     for (const id of ids) {
       if (id.startsWith("-")) {

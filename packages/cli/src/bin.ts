@@ -1,32 +1,32 @@
 /**
- * The `vercel-auth` executable: runs `Cli.run` on Node and exits with its code (130 after Ctrl-C).
- * Bundled with everything it imports into `dist/vercel-auth.mjs` by `scripts/bundle.mjs`.
+ * The `vercel-auth` executable. A command line that only asks for help or the version
+ * (`vercel-auth --help`, `vercel-auth tokens revoke -h`, `vercel-auth --version`) is answered from
+ * the text `@effect/cli` rendered for it at build time; anything else loads the program (`main.ts`).
+ * In the bundle that `import()` is a lazily initialised module, so the help path never evaluates
+ * Effect, `@effect/cli` or the client: a person reading `--help` in the middle of an incident gets it
+ * at once.
  *
  * @since 0.1.0
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as Cli from "./Cli.js"
-import * as Io from "./Io.js"
+import { helpTexts } from "./internal/helpTexts.js"
 
-// A closed pipe (`vercel-auth tokens list | head -1`) is the reader's choice, not a crash.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error
-  })
+const args = process.argv.slice(2)
+const last = args.at(-1)
+const key = last === "--help" || last === "-h" ? args.slice(0, -1).join(" ") : args.join(" ")
+const text = args.length === 1 && last === "--version"
+  ? helpTexts["--version"]
+  : last === "--help" || last === "-h"
+  ? helpTexts[key]
+  : undefined
+
+if (text !== undefined) {
+  // The same rule as the program's own help output (Cli.ts).
+  const forced = process.env.FORCE_COLOR
+  const color = forced !== undefined && forced !== "" && forced !== "0"
+    ? true
+    : process.stdout.isTTY === true && process.env.NO_COLOR === undefined
+  // eslint-disable-next-line no-control-regex -- ANSI CSI sequences
+  process.stdout.write(color ? text : text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ""))
+} else {
+  await import("./main.js")
 }
-
-Cli.run(process.argv).pipe(
-  Effect.tap((code) => Effect.sync(() => void (process.exitCode = code))),
-  Effect.provide(Layer.merge(NodeContext.layer, Io.layer)),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    // With exit code 0 the process ends by itself once every socket is closed, so stdout is flushed.
-    teardown: (exit, onExit) =>
-      onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
-  })
-)

@@ -122,3 +122,38 @@ export const tempFile = (content: string): { readonly path: string; readonly rem
 
 /** The DELETE requests the server received. */
 export const deletes = (server: MockVercelServer.Server) => server.requests.filter((request) => request.method === "DELETE")
+
+/**
+ * Runs `vercel-auth <args>` on a pseudo-terminal (util-linux `script`), so that stdin, stdout and
+ * stderr are all TTYs; `answer` is typed once `prompt` has appeared. `undefined` when `script` is
+ * missing. Output arrives with the terminal's `\r\n` line ends.
+ */
+export const runOnTerminal = (
+  args: ReadonlyArray<string>,
+  options: { readonly prompt?: string; readonly answer?: string; readonly timeoutMs?: number } = {}
+): Promise<Result | undefined> =>
+  new Promise((resolve, reject) => {
+    const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`
+    const command = [process.execPath, bin(), ...args].map(quote).join(" ")
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", VERCEL_TOKEN: TOKEN, TERM: "xterm" },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    let output = ""
+    let answered = false
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk
+      if (!answered && options.prompt !== undefined && output.includes(options.prompt)) {
+        answered = true
+        child.stdin.write(options.answer ?? "")
+      }
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk))
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000)
+    child.on("error", (error: NodeJS.ErrnoException) => error.code === "ENOENT" ? resolve(undefined) : reject(error))
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      expect(output).not.toContain(TOKEN)
+      resolve({ code, stdout: output, stderr: "" })
+    })
+  })

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Resilience, TokenService, VercelAuth, VercelConfig } from "@vercel-auth/core"
 import { MockHttpClient } from "@vercel-auth/testing"
-import { Cause, ConfigError, ConfigProvider, Duration, Effect, Either, Exit, Layer, Redacted, String } from "effect"
+import {
+  Cause,
+  ConfigError,
+  ConfigProvider,
+  Duration,
+  Effect,
+  Either,
+  Equivalence,
+  Exit,
+  Layer,
+  Redacted
+} from "effect"
 import { inspect } from "node:util"
 import { TOKEN } from "./support.js"
 
@@ -33,7 +44,7 @@ describe("VercelConfig", () => {
   it("accepts a Redacted token as given and trims a trailing slash: the base URL is the origin", () => {
     const exit = make({ token: Redacted.make(TOKEN), baseUrl: "https://vercel.example/" })
     expect(Exit.isSuccess(exit) && exit.value.baseUrl).toBe("https://vercel.example")
-    const sameSecret = Redacted.getEquivalence(String.Equivalence)
+    const sameSecret = Redacted.getEquivalence(Equivalence.string)
     expect(Exit.isSuccess(exit) && sameSecret(exit.value.token, Redacted.make(TOKEN))).toBe(true)
   })
 

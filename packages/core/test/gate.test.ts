@@ -33,8 +33,8 @@ const windowHeaders = (remaining: number, resetIn: number, now = T0, limit = 100
 const ok = (tokenId: string, headers: Record<string, string> = {}) => json(200, { tokenId }, headers)
 
 /**
- * The wiring over a handler that records when (ms after T0) each request arrived. `handler` answers;
- * by default the script `replies`.
+ * The wiring over a `MockHttpClient` that records when (ms after T0) each request arrived, answering
+ * from a script or a handler.
  */
 const timed = (
   answer: ReadonlyArray<Reply> | MockHttpClient.Handler,

@@ -258,7 +258,9 @@ describe("the gate (the engine's side)", () => {
     const { clock, timers } = yield* countingClock
     const deadlines = yield* Effect.withClock(makeDeadlines, clock)
     const store = yield* memory
-    return { gate: makeGate(store, deadlines, options), store, timers, clock }
+    // The engine reads the caller's clock synchronously.
+    const now = () => clock.unsafeCurrentTimeMillis()
+    return { gate: makeGate(store, deadlines, options), store, timers, now }
   })
 
   it.scoped("precheck refuses a known hold beyond latestStart, and passes one within it", () =>
@@ -279,11 +281,11 @@ describe("the gate (the engine's side)", () => {
 
   it.scoped("acquire sleeps out a hold within latestStart, to the millisecond, and refuses a longer one at once", () =>
     Effect.gen(function*() {
-      const { gate, store } = yield* setup
+      const { gate, now, store } = yield* setup
       yield* store.give(yield* go(store, T0), answered(window(0, 10_000)), T0)
-      const refused = yield* Effect.exit(gate.acquire("delete", T0 + 9000, T0 + 30_000))
+      const refused = yield* Effect.exit(gate.acquire("delete", T0 + 9000, T0 + 30_000, now))
       expect(failureOf(refused)).toMatchObject({ _tag: "Refused", until: T0 + 9001 })
-      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 9001, T0 + 30_000))
+      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 9001, T0 + 30_000, now))
       yield* advance(9000)
       expect(waiting.unsafePoll()).toBeNull()
       yield* advance(1)
@@ -292,15 +294,15 @@ describe("the gate (the engine's side)", () => {
 
   it.scoped("acquire waits on a pending state until it changes, not a moment longer, and holds no timer after", () =>
     Effect.gen(function*() {
-      const { gate, store, timers } = yield* setup
+      const { gate, now, store, timers } = yield* setup
       yield* store.give(yield* go(store, T0), { answered: false, closedUntil: T0 }, T0)
-      const probe = yield* gate.acquire("delete", T0 + 60_000, T0 + 30_000)
+      const probe = yield* gate.acquire("delete", T0 + 60_000, T0 + 30_000, now)
       expect(probe.probe).toBe(true)
-      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 60_000, T0 + 30_000))
+      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 60_000, T0 + 30_000, now))
       yield* advance(250)
       expect(waiting.unsafePoll()).toBeNull()
       expect(timers()).toBe(1) // the wait is bounded: one deadline timer
-      yield* gate.release(probe, answered())
+      yield* gate.release(probe, answered(), now())
       yield* yieldAll
       expect(yield* Fiber.join(waiting)).toEqual({ bucket: "delete", probe: false })
       expect(timers()).toBe(0)
@@ -308,10 +310,10 @@ describe("the gate (the engine's side)", () => {
 
   it.scoped("acquire fails Late at the call's deadline when the pending state never changes", () =>
     Effect.gen(function*() {
-      const { gate, store, timers } = yield* setup
+      const { gate, now, store, timers } = yield* setup
       yield* store.give(yield* go(store, T0), { answered: false, closedUntil: T0 }, T0)
-      yield* gate.acquire("delete", T0 + 60_000, T0 + 30_000) // the probe, never answered
-      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 60_000, T0 + 2000))
+      yield* gate.acquire("delete", T0 + 60_000, T0 + 30_000, now) // the probe, never answered
+      const waiting = yield* Effect.fork(gate.acquire("delete", T0 + 60_000, T0 + 2000, now))
       yield* advance(1999)
       expect(waiting.unsafePoll()).toBeNull()
       yield* advance(1)

@@ -43,7 +43,7 @@ interface Scenario {
   readonly replies: ReadonlyArray<Reply>
   readonly policy?: Parameters<typeof harness>[1]
   /** Gets the client where the call will wait; returns the fibers of other calls to stop at the end. */
-  readonly prepare?: (revoke: Revoke) => Effect.Effect<ReadonlyArray<Fiber.RuntimeFiber<unknown, unknown>>>
+  readonly prepare?: (revoke: Revoke) => Effect.Effect<ReadonlyArray<Fiber.RuntimeFiber<unknown, unknown>>, unknown>
   /** Requests sent when the call is interrupted, all calls together. */
   readonly sent: number
   /** The interrupted call had a request in flight, which must be aborted. */
@@ -179,7 +179,7 @@ describe("a call that ended", () => {
           const ok = yield* Effect.fork(revoke(services, "tok_1"))
           const timedOut = yield* Effect.fork(Effect.flip(revoke(services, "tok_2")))
           yield* advance(10_000)
-          return [yield* Fiber.join(ok), (yield* Fiber.join(timedOut) as { _tag: string })._tag] as const
+          return [yield* Fiber.join(ok), (yield* Fiber.join(timedOut))._tag] as const
         }).pipe(Effect.withRandom(Random.fixed([0]))))
       expect(result).toEqual([{ tokenId: "tok_1" }, "Timeout"])
       expect(h.requests.map(({ url }) => idOf(url))).toEqual(["tok_1", "tok_2", "tok_1", "tok_2"])

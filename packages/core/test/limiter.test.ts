@@ -54,7 +54,8 @@ describe("the concurrency limiter", () => {
       yield* yieldAll
       expect(entered).toEqual([0, 1, 2, 3])
       for (const gate of done) yield* Deferred.succeed(gate, undefined)
-      yield* Fiber.joinAll([...fibers, latecomer])
+      yield* Fiber.joinAll(fibers)
+      yield* Fiber.join(latecomer)
       expect(entered).toEqual([0, 1, 2, 3, 4, 99])
       expect(limiter.full()).toBe(false)
     }))

@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, LogLevel, Option, Random, Tracer } from "effect"
 import { inspect } from "node:util"
@@ -152,9 +153,21 @@ describe("observability", () => {
       )
     }))
 
-  // BUG (src/internal/engine/engine.ts, `sendNow`): `Effect.useSpan` makes the attempt's span but does
-  // not make it the current span, so the transport runs in the call's span. The platform's client
-  // runs the request under `Effect.withParentSpan(span)`; a transport's own spans and logs belong there.
+  it.effect("with a tracer but propagation turned off, like the platform's client: spans, but no trace headers", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = yield* recording
+      const h = observed([json(200, { tokenId: "tok_1" })])
+      yield* h.revoke("tok_1").pipe(
+        Effect.provide(h.layer),
+        Effect.withTracer(tracer),
+        Effect.locally(HttpClient.currentTracerPropagation, false)
+      )
+      expect(spans.map((span) => span.name)).toEqual(["TokenService.delete", "http.client DELETE"])
+      expect([h.requests[0]!.headers["traceparent"], h.requests[0]!.headers["b3"]]).toEqual([undefined, undefined])
+    }))
+
+  // Like the platform's client (`Effect.withParentSpan(span)` around the request): a transport's own
+  // spans and logs belong to the attempt. (`Effect.useSpan` alone made the span without making it current.)
   it.effect("with a tracer: the transport runs inside the attempt's span, as under the platform's client", () =>
     Effect.gen(function*() {
       const { spans, tracer } = yield* recording

@@ -101,6 +101,23 @@ describeRedis("RedisGate when Redis fails", () => {
     return admin
   }
 
+  it.scopedLive("with Redis up, a call does not wait out the command timeout (permits are taken uninterruptibly)", () =>
+    Effect.gen(function*() {
+      const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
+      const server = yield* Effect.acquireRelease(
+        Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("up", 6) } })),
+        (s) => Effect.promise(s.close)
+      )
+      const layer = VercelAuth.layer({
+        token: bearer,
+        baseUrl: server.url,
+        gate: RedisGate.make({ redis: redis.url, prefix: freshPrefix(), commandTimeout: "3 seconds" })
+      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      const took = yield* Effect.provide(revokeTimed(ids("up", 6)), layer)
+      // Each call takes and gives a permit in Redis: milliseconds, nowhere near 3 s.
+      expect(Math.max(...took.slice(1))).toBeLessThan(1_000)
+    }), 30_000)
+
   it.scopedLive("Redis killed mid-run: calls go on, each bounded, one warning; restarted: the gate is shared again", () =>
     Effect.gen(function*() {
       const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))

@@ -31,11 +31,15 @@ export interface FleetChildReport {
   readonly failures: ReadonlyArray<string>
   /** Milliseconds of take + give for each permit that went. */
   readonly gateMs: ReadonlyArray<number>
+  /** How the store answered each `take`. */
+  readonly takes: { readonly Go: number; readonly Hold: number; readonly Pending: number }
   readonly warnings: ReadonlyArray<string>
   readonly elapsedMs: number
 }
 
 /** Times each permit's take and give around the real store. */
+const takes = { Go: 0, Hold: 0, Pending: 0 }
+
 const timed = (make: GateStore.Make, samples: Array<number>): GateStore.Make => (credential) =>
   Effect.map(make(credential), (store): GateStore.GateStore => {
     const taken = new WeakMap<GateStore.Permit, number>()
@@ -45,6 +49,7 @@ const timed = (make: GateStore.Make, samples: Array<number>): GateStore.Make => 
         Effect.suspend(() => {
           const start = performance.now()
           return Effect.tap(store.take(bucket, now, options), (take) => {
+            takes[take._tag]++
             if (take._tag === "Go") taken.set(take.permit, performance.now() - start)
           })
         }),
@@ -120,6 +125,7 @@ const program = Effect.scoped(Effect.gen(function*() {
     revoked,
     failures,
     gateMs: samples,
+    takes,
     warnings,
     elapsedMs: performance.now() - start
   }

@@ -104,15 +104,17 @@ export const connect = (options: ConnectionOptions): Effect.Effect<Connection, n
         })),
         Effect.zipRight(Effect.fail(late(label)))
       )
+    // Both sides interruptible: the engine takes its permits in an uninterruptible region, where the
+    // loser of the race would otherwise be waited for (the timer: every command would last it).
     const bounded = <A>(label: string, send: () => Promise<A>): Effect.Effect<A, RedisUnavailable> =>
       Effect.raceFirst(
-        Effect.tryPromise({
+        Effect.interruptible(Effect.tryPromise({
           try: send,
           catch: (error) =>
             reasonOf(error) === "Command timed out" ? late(label) : new RedisUnavailable({ reason: reasonOf(error) })
-        }),
+        })),
         // Our own bound, as well as ioredis's: a client passed in may have none.
-        expired(label)
+        Effect.interruptible(expired(label))
       )
 
     const run = (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>

@@ -81,7 +81,8 @@ const readStream = (response: HttpClientResponse.HttpClientResponse, limit: numb
             incomplete
           })
         )
-      const reader = yield* Effect.forkDaemon(
+      // Restored: a fiber forked in an uninterruptible region would be uninterruptible too.
+      const reader = yield* Effect.forkDaemon(restore(
         Stream.runForEachWhile(response.stream, (chunk) =>
           Effect.sync(() => {
             chunks.push(chunk)
@@ -90,7 +91,7 @@ const readStream = (response: HttpClientResponse.HttpClientResponse, limit: numb
             finish(false)
             return false
           })).pipe(Effect.match({ onFailure: () => finish(true), onSuccess: () => finish(false) }))
-      )
+      ))
       return yield* restore(Deferred.await(read)).pipe(Effect.onInterrupt(() => Fiber.interruptFork(reader)))
     })
   )

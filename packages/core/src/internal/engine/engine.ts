@@ -116,11 +116,15 @@ export const makeEngine = (
         (span) => {
           span.attribute("http.request.method", op.request.method)
           span.attribute("url.path", op.request.url)
-          // Like the platform's own client, so that the server side can join the trace.
-          const request = HttpClientRequest.setHeaders(op.request, HttpTraceContext.toHeaders(span))
-          const traced = enforced
-            ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, request, options))
-            : send(client, request, options)
+          const traced = Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (propagate) => {
+            // Like the platform's own client, so that the server side can join the trace.
+            const request = propagate
+              ? HttpClientRequest.setHeaders(op.request, HttpTraceContext.toHeaders(span))
+              : op.request
+            return enforced
+              ? Effect.zipRight(FiberRef.set(currentAttemptLimits, limits), send(client, request, options))
+              : send(client, request, options)
+          })
           return Effect.onExit(Effect.withParentSpan(traced, span), (exit) =>
             Effect.clockWith((clock) =>
               Effect.sync(() => {
