@@ -113,7 +113,10 @@ const bundleChild = async (dir: string): Promise<string> => {
     target: "node20",
     logLevel: "error",
     plugins: [workspaceSources],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+    banner: {
+      js:
+        "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+    }
   })
   return file
 }

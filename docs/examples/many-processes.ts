@@ -18,8 +18,10 @@ export const vercelLayer = (token: string, redisUrl: string, baseUrl?: string) =
   )
 
 export const revokeAll = (tokenIds: ReadonlyArray<string>) =>
-  Effect.flatMap(TokenService.TokenService, (tokens) =>
-    Effect.forEach(tokenIds, (tokenId) => tokens.delete(tokenId), { concurrency: 8 }))
+  Effect.flatMap(
+    TokenService.TokenService,
+    (tokens) => Effect.forEach(tokenIds, (tokenId) => tokens.delete(tokenId), { concurrency: 8 })
+  )
 // --- end
 
 // --- many-processes: promise

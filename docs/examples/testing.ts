@@ -7,7 +7,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { TokenError, TokenService, VercelAuth } from "@vercel-auth/core"
 import { MockHttpClient, MockVercelServer, TokenServiceTest } from "@vercel-auth/testing"
-import { Effect, Fiber, Layer, TestClock } from "effect"
+import { Chunk, Effect, Fiber, Layer, Stream, TestClock } from "effect"
 // --- end
 
 // --- testing: user code
@@ -21,6 +21,20 @@ export const revokeLeaked = (tokenIds: ReadonlyArray<string>) =>
       alreadyGone: results.filter((result) => result.alreadyDeleted).map((result) => result.tokenId)
     }
   })
+// --- end
+
+// --- testing: user code, the whole group
+/** Your code: finds every leaked token, and revokes them in bulk. */
+export const revokeAllLeaked = Effect.gen(function*() {
+  const tokens = yield* TokenService.TokenService
+  const leaked = yield* tokens.list().pipe(
+    Stream.filter((token) => token.leakedAt !== undefined),
+    Stream.map((token) => token.id),
+    Stream.runCollect
+  )
+  const results = yield* Stream.runCollect(tokens.deleteMany(leaked))
+  return Chunk.toReadonlyArray(results).filter((result) => result.ok).map((result) => result.tokenId).sort()
+})
 // --- end
 
 // --- testing: in-memory
@@ -44,6 +58,20 @@ describe("revokeLeaked, with the in-memory TokenService", () => {
       expect(error._tag).toBe("RateLimited")
       expect(yield* store.deleted).toEqual([])
     }).pipe(Effect.provide(TokenServiceTest.layer({ tokens: ["tok_leaked"] }))))
+
+  it.effect("lists, filters and revokes in bulk, with records as seeds", () =>
+    Effect.gen(function*() {
+      expect(yield* revokeAllLeaked).toEqual(["tok_a", "tok_b"])
+      const store = yield* TokenServiceTest.TokenStore
+      expect(yield* store.tokens).toContain("tok_safe")
+      expect((yield* store.callsOf("delete")).map((call) => call.via)).toEqual(["deleteMany", "deleteMany"])
+    }).pipe(Effect.provide(TokenServiceTest.layer({
+      tokens: [
+        { id: "tok_a", name: "ci", leakedAt: new Date("2026-11-30T10:00:00Z") },
+        { id: "tok_b", name: "laptop", leakedAt: new Date("2026-12-01T08:00:00Z") },
+        { id: "tok_safe", name: "deploy" }
+      ]
+    }))))
 })
 // --- end
 

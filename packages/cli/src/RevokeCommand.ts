@@ -118,9 +118,15 @@ const revoke = (
       })
     const run = (ids: ReadonlyArray<string>) =>
       ids.length === 0 ? Effect.void : Stream.runForEach(tokens.deleteMany(ids, { missingOk: true }), report)
-    // The calling token goes alone and last: once it is revoked, no other request can be authenticated.
-    yield* run(targets.filter((target) => !target.current).map((target) => target.tokenId)).pipe(
-      Effect.zipRight(run(targets.filter((target) => target.current).map((target) => target.tokenId))),
+    const others = targets.filter((target) => !target.current).map((target) => target.tokenId)
+    const current = targets.filter((target) => target.current).map((target) => target.tokenId)
+    // The first DELETE goes alone: the gate keeps a window per endpoint, and until one answer has told
+    // it what the DELETE window has left, a burst of `maxConcurrent` requests would go out blind and
+    // draw a 429 for each request past the limit. The calling token goes alone and last: once it is
+    // revoked, no other request can be authenticated.
+    yield* run(others.slice(0, 1)).pipe(
+      Effect.zipRight(run(others.slice(1))),
+      Effect.zipRight(run(current)),
       Effect.ensuring(progress.done),
       Effect.onInterrupt(() =>
         Effect.gen(function*() {

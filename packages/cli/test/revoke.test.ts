@@ -30,10 +30,12 @@ describe("tokens revoke with named ids", () => {
     ])
     // Progress on stderr, a line per token when stderr is not a terminal: no bar, no carriage return.
     expect(result.stderr).not.toContain("\r")
-    expect(result.stderr.trimEnd().split("\n").sort()).toEqual([
+    const progress = result.stderr.trimEnd().split("\n")
+    expect(progress).toHaveLength(2)
+    expect(progress).toEqual(expect.arrayContaining([
       expect.stringMatching(/^\[[12]\/2\] tok_fresh revoked$/),
       expect.stringMatching(/^\[[12]\/2\] tok_legacy revoked$/)
-    ])
+    ]))
   })
 
   it("counts an id Vercel does not know (404) as already-revoked: done, exit 0", async () => {
@@ -53,10 +55,7 @@ describe("tokens revoke with named ids", () => {
     const records = jsonLines(result.stdout)
     const failed = records.find((record) => record.tokenId === "tok_fresh")!
     expect(failed).toMatchObject({ outcome: "failed", error: "Forbidden", status: 403, attempts: 1 })
-    expect(failed.requestId).toEqual(expect.any(String))
-    expect(failed.requestId).toBe(server.requests.find((r) => r.tokenId === "tok_fresh" && r.method === "DELETE")
-      ? failed.requestId
-      : "")
+    expect(failed.requestId).toEqual(expect.stringMatching(/\S/))
     expect(failed.message).toEqual(expect.stringContaining("Revoking token \"tok_fresh\" failed: Vercel answered 403"))
     expect(records.find((record) => record.tokenId === "tok_legacy")).toMatchObject({ outcome: "revoked" })
     expect(records.at(-1)).toEqual({ summary: { revoked: 1, alreadyRevoked: 0, failed: 1, wouldRevoke: 0 } })
@@ -193,8 +192,9 @@ describe("tokens revoke with filters", () => {
     expect(result.code).toBe(0)
     expect(server.deleted()).toHaveLength(12)
     expect(jsonLines(result.stdout).at(-1)).toEqual({ summary: { revoked: 12, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 } })
-    // The gate held requests for the window to reset rather than drawing a 429 per request.
-    expect(server.count(429)).toBeLessThanOrEqual(3)
+    // The gate held requests for the window to reset rather than drawing a 429 per request (the first
+    // DELETE goes alone so that the gate knows the window before the rest go out).
+    expect(server.count(429)).toBeLessThanOrEqual(2)
   })
 })
 

@@ -15,7 +15,7 @@ import { Redis } from "ioredis"
 import * as Net from "node:net"
 import { performance } from "node:perf_hooks"
 import { type Bundle, bundleChild, startChild } from "./fleet.js"
-import { describeRedis, freePort, type RedisServer, startRedis } from "./redisServer.js"
+import { describeRedis, freePort, startRedis } from "./redisServer.js"
 
 const bearer = "vcp_FAULTS_secret_0123456789abcdef"
 const commandTimeoutMs = 250
@@ -72,7 +72,6 @@ let prefixes = 0
 const freshPrefix = () => `faults-${process.pid}-${++prefixes}:`
 
 describeRedis("RedisGate when Redis fails", () => {
-  let admin: Redis
   let admins: Array<Redis> = []
   const unhandled: Array<unknown> = []
   const onUnhandled = (reason: unknown) => {
@@ -95,129 +94,149 @@ describeRedis("RedisGate when Redis fails", () => {
     for (const client of admins) client.disconnect()
   })
   const adminOf = (url: string) => {
-    admin = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true })
+    const admin = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true })
     admin.on("error", () => {})
     admins.push(admin)
     return admin
   }
 
-  it.scopedLive("with Redis up, a call does not wait out the command timeout (permits are taken uninterruptibly)", () =>
-    Effect.gen(function*() {
-      const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("up", 6) } })),
-        (s) => Effect.promise(s.close)
-      )
-      const layer = VercelAuth.layer({
-        token: bearer,
-        baseUrl: server.url,
-        gate: RedisGate.make({ redis: redis.url, prefix: freshPrefix(), commandTimeout: "3 seconds" })
-      }).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const took = yield* Effect.provide(revokeTimed(ids("up", 6)), layer)
-      // Each call takes and gives a permit in Redis: milliseconds, nowhere near 3 s.
-      expect(Math.max(...took.slice(1))).toBeLessThan(1_000)
-    }), 30_000)
-
-  it.scopedLive("Redis killed mid-run: calls go on, each bounded, one warning; restarted: the gate is shared again", () =>
-    Effect.gen(function*() {
-      const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("kill", 30) } })),
-        (s) => Effect.promise(s.close)
-      )
-      const prefix = freshPrefix()
-      const keys = () => adminOf(redis.url).keys(`${prefix}*`)
-      const logs: Array<Logged> = []
-      yield* Effect.gen(function*() {
-        const context = yield* Layer.build(clientLayer(server.url, redis.url, prefix))
-        const run = (list: ReadonlyArray<string>) => Effect.provide(revokeTimed(list), context)
-        const all = ids("kill", 30)
-
-        yield* run(all.slice(0, 5))
-        expect((yield* Effect.promise(keys)).length).toBeGreaterThan(0)
-        expect(warnings(logs)).toEqual([])
-
-        yield* Effect.promise(redis.kill)
-        const during = yield* run(all.slice(5, 20))
-        expect(Math.max(...during)).toBeLessThan(commandTimeoutMs + slackMs)
-        expect(warnings(logs)).toHaveLength(1)
-        expect(warnings(logs)[0]!.message).toMatch(/^Redis did not answer the shared rate-limit gate/)
-        process.stdout.write(`Redis killed: ${during.length} calls, slowest ${Math.max(...during).toFixed(0)} ms\n`)
-
-        yield* Effect.promise(redis.restart)
-        yield* eventually(() => logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
-        expect((yield* Effect.promise(keys)).length).toBe(0)
-        yield* run(all.slice(20, 30))
-        // The state lives in the new Redis again (learned afresh from the server's headers).
-        expect((yield* Effect.promise(keys)).length).toBeGreaterThan(0)
-        expect(warnings(logs)).toHaveLength(1)
-        expect(server.deleted()).toHaveLength(30)
-        // No log line carries the token.
-        expect(JSON.stringify(logs)).not.toContain(bearer)
-      }).pipe(Effect.scoped, Effect.provide(collect(logs)))
-    }), 30_000)
-
-  it.scopedLive("Redis frozen (no answer at all): the call that meets it waits about the command timeout, the next ones not at all", () =>
-    Effect.gen(function*() {
-      const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("freeze", 20) } })),
-        (s) => Effect.promise(s.close)
-      )
-      const logs: Array<Logged> = []
-      yield* Effect.gen(function*() {
-        const context = yield* Layer.build(clientLayer(server.url, redis.url, freshPrefix()))
-        const run = (list: ReadonlyArray<string>) => Effect.provide(revokeTimed(list), context)
-        const all = ids("freeze", 20)
-        yield* run(all.slice(0, 3))
-
-        redis.pause()
-        const during = yield* run(all.slice(3, 13)).pipe(Effect.ensuring(Effect.sync(() => redis.resume())))
-        expect(during[0]!).toBeGreaterThanOrEqual(commandTimeoutMs - 20)
-        expect(during[0]!).toBeLessThan(commandTimeoutMs + slackMs)
-        expect(Math.max(...during.slice(1))).toBeLessThan(slackMs)
-        expect(warnings(logs)).toHaveLength(1)
-        expect(warnings(logs)[0]!.message).toContain(`no answer within ${commandTimeoutMs} ms`)
-        process.stdout.write(
-          `Redis frozen: first call ${during[0]!.toFixed(0)} ms, the next ${during.length - 1} at most ` +
-            `${Math.max(...during.slice(1)).toFixed(0)} ms\n`
+  it.scopedLive(
+    "with Redis up, a call does not wait out the command timeout (permits are taken uninterruptibly)",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
+        const server = yield* Effect.acquireRelease(
+          Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("up", 6) } })),
+          (s) => Effect.promise(s.close)
         )
+        const layer = VercelAuth.layer({
+          token: bearer,
+          baseUrl: server.url,
+          gate: RedisGate.make({ redis: redis.url, prefix: freshPrefix(), commandTimeout: "3 seconds" })
+        }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+        const took = yield* Effect.provide(revokeTimed(ids("up", 6)), layer)
+        // Each call takes and gives a permit in Redis: milliseconds, nowhere near 3 s.
+        expect(Math.max(...took.slice(1))).toBeLessThan(1_000)
+      }),
+    30_000
+  )
 
-        yield* eventually(() => logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
-        yield* run(all.slice(13))
-        expect(warnings(logs)).toHaveLength(1)
-        expect(server.deleted()).toHaveLength(20)
-      }).pipe(Effect.scoped, Effect.provide(collect(logs)))
-    }), 30_000)
-
-  it.scopedLive("Redis not there when the client starts: it starts on its fallback within about a second, and shares once Redis is up", () =>
-    Effect.gen(function*() {
-      const port = yield* Effect.promise(freePort)
-      const server = yield* Effect.acquireRelease(
-        Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("late", 10) } })),
-        (s) => Effect.promise(s.close)
-      )
-      const prefix = freshPrefix()
-      const logs: Array<Logged> = []
-      yield* Effect.gen(function*() {
-        const start = performance.now()
-        const context = yield* Layer.build(clientLayer(server.url, `redis://127.0.0.1:${port}`, prefix))
-        const builtMs = performance.now() - start
-        expect(builtMs).toBeLessThan(1_000 + slackMs)
-        expect(warnings(logs)).toHaveLength(1)
-        const during = yield* Effect.provide(revokeTimed(ids("late", 10).slice(0, 5)), context)
-        expect(Math.max(...during)).toBeLessThan(slackMs)
-        process.stdout.write(
-          `Redis absent at start: layer built in ${builtMs.toFixed(0)} ms, calls at most ${Math.max(...during).toFixed(0)} ms\n`
+  it.scopedLive(
+    "Redis killed mid-run: calls go on, each bounded, one warning; restarted: the gate is shared again",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
+        const server = yield* Effect.acquireRelease(
+          Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("kill", 30) } })),
+          (s) => Effect.promise(s.close)
         )
+        const prefix = freshPrefix()
+        const keys = () => adminOf(redis.url).keys(`${prefix}*`)
+        const logs: Array<Logged> = []
+        yield* Effect.gen(function*() {
+          const context = yield* Layer.build(clientLayer(server.url, redis.url, prefix))
+          const run = (list: ReadonlyArray<string>) => Effect.provide(revokeTimed(list), context)
+          const all = ids("kill", 30)
 
-        const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis(port)), (r) => Effect.promise(r.stop))
-        yield* eventually(() => logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
-        yield* Effect.provide(revokeTimed(ids("late", 10).slice(5)), context)
-        expect((yield* Effect.promise(() => adminOf(redis.url).keys(`${prefix}*`))).length).toBeGreaterThan(0)
-        expect(warnings(logs)).toHaveLength(1)
-      }).pipe(Effect.scoped, Effect.provide(collect(logs)))
-    }), 30_000)
+          yield* run(all.slice(0, 5))
+          expect((yield* Effect.promise(keys)).length).toBeGreaterThan(0)
+          expect(warnings(logs)).toEqual([])
+
+          yield* Effect.promise(redis.kill)
+          const during = yield* run(all.slice(5, 20))
+          expect(Math.max(...during)).toBeLessThan(commandTimeoutMs + slackMs)
+          expect(warnings(logs)).toHaveLength(1)
+          expect(warnings(logs)[0]!.message).toMatch(/^Redis did not answer the shared rate-limit gate/)
+          process.stdout.write(`Redis killed: ${during.length} calls, slowest ${Math.max(...during).toFixed(0)} ms\n`)
+
+          yield* Effect.promise(redis.restart)
+          yield* eventually(() => logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
+          expect((yield* Effect.promise(keys)).length).toBe(0)
+          yield* run(all.slice(20, 30))
+          // The state lives in the new Redis again (learned afresh from the server's headers).
+          expect((yield* Effect.promise(keys)).length).toBeGreaterThan(0)
+          expect(warnings(logs)).toHaveLength(1)
+          expect(server.deleted()).toHaveLength(30)
+          // No log line carries the token.
+          expect(JSON.stringify(logs)).not.toContain(bearer)
+        }).pipe(Effect.scoped, Effect.provide(collect(logs)))
+      }),
+    30_000
+  )
+
+  it.scopedLive(
+    "Redis frozen (no answer at all): the call that meets it waits about the command timeout, the next ones not at all",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
+        const server = yield* Effect.acquireRelease(
+          Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("freeze", 20) } })),
+          (s) => Effect.promise(s.close)
+        )
+        const logs: Array<Logged> = []
+        yield* Effect.gen(function*() {
+          const context = yield* Layer.build(clientLayer(server.url, redis.url, freshPrefix()))
+          const run = (list: ReadonlyArray<string>) => Effect.provide(revokeTimed(list), context)
+          const all = ids("freeze", 20)
+          yield* run(all.slice(0, 3))
+
+          redis.pause()
+          const during = yield* run(all.slice(3, 13)).pipe(Effect.ensuring(Effect.sync(() => redis.resume())))
+          expect(during[0]!).toBeGreaterThanOrEqual(commandTimeoutMs - 20)
+          expect(during[0]!).toBeLessThan(commandTimeoutMs + slackMs)
+          expect(Math.max(...during.slice(1))).toBeLessThan(slackMs)
+          expect(warnings(logs)).toHaveLength(1)
+          expect(warnings(logs)[0]!.message).toContain(`no answer within ${commandTimeoutMs} ms`)
+          process.stdout.write(
+            `Redis frozen: first call ${during[0]!.toFixed(0)} ms, the next ${during.length - 1} at most ` +
+              `${Math.max(...during.slice(1)).toFixed(0)} ms\n`
+          )
+
+          yield* eventually(() => logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
+          yield* run(all.slice(13))
+          expect(warnings(logs)).toHaveLength(1)
+          expect(server.deleted()).toHaveLength(20)
+        }).pipe(Effect.scoped, Effect.provide(collect(logs)))
+      }),
+    30_000
+  )
+
+  it.scopedLive(
+    "Redis not there when the client starts: it starts on its fallback within about a second, and shares once Redis is up",
+    () =>
+      Effect.gen(function*() {
+        const port = yield* Effect.promise(freePort)
+        const server = yield* Effect.acquireRelease(
+          Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("late", 10) } })),
+          (s) => Effect.promise(s.close)
+        )
+        const prefix = freshPrefix()
+        const logs: Array<Logged> = []
+        yield* Effect.gen(function*() {
+          const start = performance.now()
+          const context = yield* Layer.build(clientLayer(server.url, `redis://127.0.0.1:${port}`, prefix))
+          const builtMs = performance.now() - start
+          expect(builtMs).toBeLessThan(1_000 + slackMs)
+          expect(warnings(logs)).toHaveLength(1)
+          const during = yield* Effect.provide(revokeTimed(ids("late", 10).slice(0, 5)), context)
+          expect(Math.max(...during)).toBeLessThan(slackMs)
+          process.stdout.write(
+            `Redis absent at start: layer built in ${builtMs.toFixed(0)} ms, calls at most ${
+              Math.max(...during).toFixed(0)
+            } ms\n`
+          )
+
+          const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis(port)), (r) =>
+            Effect.promise(r.stop))
+          yield* eventually(() =>
+            logs.some((log) => /answers the rate-limit gate again/.test(log.message)), "recovery")
+          yield* Effect.provide(revokeTimed(ids("late", 10).slice(5)), context)
+          expect((yield* Effect.promise(() => adminOf(redis.url).keys(`${prefix}*`))).length).toBeGreaterThan(0)
+          expect(warnings(logs)).toHaveLength(1)
+        }).pipe(Effect.scoped, Effect.provide(collect(logs)))
+      }),
+    30_000
+  )
 
   describeRedis("a process killed with permits out", () => {
     let bundle: Bundle
@@ -299,7 +318,10 @@ describeRedis("RedisGate when Redis fails", () => {
             (c) => Effect.sync(() => c.process.kill("SIGKILL"))
           )
           yield* Effect.promise(() => child.next("ready")).pipe(
-            Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the other process never got ready") })
+            Effect.timeoutFail({
+              duration: "20 seconds",
+              onTimeout: () => new Error("the other process never got ready")
+            })
           )
           child.process.send({ type: "start" })
           yield* eventually(() => blackHole.connections() >= 3, "the other process's 3 requests")

@@ -53,21 +53,25 @@ describeRedis("a fleet of processes on one token", () => {
     await redis?.stop()
   })
 
-  it("shares one gate through Redis: every revocation succeeds, with at most one 429 per window after the first, and fewer than a gate per process draws", async () => {
-    const shared = await runAgainstServer(redis.url)
-    const failures = shared.fleet.reports.flatMap((r) => r.failures)
-    expect(failures).toEqual([])
-    expect(shared.fleet.reports.reduce((n, r) => n + r.revoked, 0)).toBe(shared.ids.length)
-    expect([...shared.deleted].sort()).toEqual([...shared.ids].sort())
-    expect(shared.fleet.reports.flatMap((r) => r.warnings)).toEqual([])
-    expect(shared.tooMany).toBeLessThanOrEqual(Math.max(0, shared.windows - 1))
+  it(
+    "shares one gate through Redis: every revocation succeeds, with at most one 429 per window after the first, and fewer than a gate per process draws",
+    async () => {
+      const shared = await runAgainstServer(redis.url)
+      const failures = shared.fleet.reports.flatMap((r) => r.failures)
+      expect(failures).toEqual([])
+      expect(shared.fleet.reports.reduce((n, r) => n + r.revoked, 0)).toBe(shared.ids.length)
+      expect([...shared.deleted].sort()).toEqual([...shared.ids].sort())
+      expect(shared.fleet.reports.flatMap((r) => r.warnings)).toEqual([])
+      expect(shared.tooMany).toBeLessThanOrEqual(Math.max(0, shared.windows - 1))
 
-    const separate = await runAgainstServer(undefined)
-    expect(separate.tooMany).toBeGreaterThan(shared.tooMany)
-    process.stdout.write(
-      `fleet of ${processes}: Redis gate ${shared.tooMany} × 429 over ${shared.windows} windows in ` +
-        `${(shared.fleet.elapsedMs / 1000).toFixed(1)} s; a gate per process ${separate.tooMany} × 429 in ` +
-        `${(separate.fleet.elapsedMs / 1000).toFixed(1)} s\n`
-    )
-  }, 90_000)
+      const separate = await runAgainstServer(undefined)
+      expect(separate.tooMany).toBeGreaterThan(shared.tooMany)
+      process.stdout.write(
+        `fleet of ${processes}: Redis gate ${shared.tooMany} × 429 over ${shared.windows} windows in ` +
+          `${(shared.fleet.elapsedMs / 1000).toFixed(1)} s; a gate per process ${separate.tooMany} × 429 in ` +
+          `${(separate.fleet.elapsedMs / 1000).toFixed(1)} s\n`
+      )
+    },
+    90_000
+  )
 })

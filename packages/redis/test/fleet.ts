@@ -44,7 +44,10 @@ export const bundleChild = async (): Promise<Bundle> => {
     minify: true,
     plugins: [workspaceSources],
     // ioredis and undici's helpers are CommonJS and `require` Node's modules.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+    banner: {
+      js:
+        "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+    }
   })
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) }
 }

@@ -118,10 +118,13 @@ export const connect = (options: ConnectionOptions): Effect.Effect<Connection, n
       )
 
     const run = (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
-      bounded(`${script.name} script`, () =>
-        client.evalsha(script.sha, keys.length, ...keys, ...args).catch((error: unknown) =>
-          isNoScript(error) ? client.eval(script.lua, keys.length, ...keys, ...args) : Promise.reject(error)
-        ))
+      bounded(
+        `${script.name} script`,
+        () =>
+          client.evalsha(script.sha, keys.length, ...keys, ...args).catch((error: unknown) =>
+            isNoScript(error) ? client.eval(script.lua, keys.length, ...keys, ...args) : Promise.reject(error)
+          )
+      )
 
     return {
       run,

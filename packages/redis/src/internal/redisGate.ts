@@ -114,7 +114,8 @@ export const makeRedisStore = (options: ResolvedOptions): GateStore.Make => (cre
 
     return {
       take: (bucket, now, takeOptions) =>
-        either(redis.take(bucket, now, takeOptions), (at) => fallback.take(bucket, at, takeOptions), now),
+        either(redis.take(bucket, now, takeOptions), (at) =>
+          fallback.take(bucket, at, takeOptions), now),
       hold: (bucket, now, takeOptions) =>
         either(redis.hold(bucket, now, takeOptions), (at) => fallback.hold(bucket, at, takeOptions), now),
       give: (permit, learned, now) =>

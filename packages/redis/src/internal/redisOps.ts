@@ -14,7 +14,11 @@ export interface RedisOps {
     now: number,
     options: GateStore.TakeOptions
   ) => Effect.Effect<GateStore.Take, RedisUnavailable>
-  readonly give: (permit: GateStore.Permit, learned: GateStore.Learned, now: number) => Effect.Effect<void, RedisUnavailable>
+  readonly give: (
+    permit: GateStore.Permit,
+    learned: GateStore.Learned,
+    now: number
+  ) => Effect.Effect<void, RedisUnavailable>
   readonly hold: (
     bucket: string,
     now: number,
