@@ -36,6 +36,11 @@ export interface FleetSettings {
   readonly maxConcurrent: number
   /** A fleet still running after this is killed and reported as such. */
   readonly capMs: number
+  /**
+   * Revocations of the latency run: one process, one call at a time, no rate limit, so that a call's
+   * take + give is what Redis adds, not the wait for a CPU the fleet's processes share.
+   */
+  readonly latencyCalls: number
 }
 
 export const fleetSettings: FleetSettings = {
@@ -45,7 +50,8 @@ export const fleetSettings: FleetSettings = {
   limit: 20,
   windowMs: 2_000,
   maxConcurrent: 8,
-  capMs: 120_000
+  capMs: 120_000,
+  latencyCalls: 300
 }
 
 export type FleetGate = "memory" | "redis"
@@ -74,6 +80,8 @@ export interface FleetRun {
 export interface FleetResult {
   readonly settings: FleetSettings
   readonly runs: ReadonlyArray<FleetRun>
+  /** One process, sequential calls, in memory then in Redis. */
+  readonly latency: ReadonlyArray<FleetRun>
   /** Set when the Redis runs were skipped. */
   readonly skipped?: string | undefined
 }
@@ -243,7 +251,15 @@ export const runFleetBench = async (
       : undefined
     if (skipped !== undefined) log(`  fleet: ${skipped}`)
     const runs: Array<FleetRun> = []
+    const latency: Array<FleetRun> = []
     try {
+      const quiet = { ...settings, calls: settings.latencyCalls, limit: 1_000_000, maxConcurrent: 1 }
+      for (const gate of settings.gates) {
+        if (gate === "redis" && redis === undefined) continue
+        const run = await runOne(quiet, file, 1, gate, redis?.url)
+        log(`  latency, ${describeRun(run)}, ${(run.totalMs / run.succeeded).toFixed(2)} ms per call`)
+        latency.push(run)
+      }
       for (const processes of settings.processes) {
         for (const gate of settings.gates) {
           if (gate === "redis" && redis === undefined) continue
@@ -255,7 +271,7 @@ export const runFleetBench = async (
     } finally {
       await redis?.stop()
     }
-    return { settings, runs, skipped }
+    return { settings, runs, latency, skipped }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -26,7 +26,15 @@ const defaultOutfile = join(packageDir, "dist", "vercel-auth.mjs")
 const helpTextsModule = join(packageDir, "src", "internal", "helpTexts.ts")
 
 /** Every command path with a help text of its own. */
-export const commandPaths = ["", "tokens", "tokens list", "tokens get", "tokens create", "tokens revoke", "tokens rotate"]
+export const commandPaths = [
+  "",
+  "tokens",
+  "tokens list",
+  "tokens get",
+  "tokens create",
+  "tokens revoke",
+  "tokens rotate"
+]
 
 /** `@vercel-auth/core` and `@vercel-auth/adapter` (and their subpaths) resolve to their TypeScript sources. */
 const workspaceSources = {
@@ -67,7 +75,8 @@ const build = (outfile, plugins) =>
     plugins: [workspaceSources, ...plugins],
     banner: {
       // A CommonJS dependency's require() of a Node built-in needs a require in an ES module.
-      js: "#!/usr/bin/env node\nimport { createRequire as __vercelAuthRequire } from \"node:module\";\nconst require = __vercelAuthRequire(import.meta.url);"
+      js:
+        "#!/usr/bin/env node\nimport { createRequire as __vercelAuthRequire } from \"node:module\";\nconst require = __vercelAuthRequire(import.meta.url);"
     }
   })
 
@@ -104,7 +113,11 @@ const licenceText = (dir) => {
 
 const writeLicences = (metafile, file) => {
   const packages = new Map()
-  for (const input of Object.keys(metafile.inputs)) {
+  // Only what reached the output: tree-shaken packages (fast-check under effect's Schema, the config
+  // file parsers of @effect/cli) are inputs of the build but not part of the file.
+  const [output] = Object.values(metafile.outputs)
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue
     const dir = packageOf(join(packageDir, input))
     if (dir === undefined || packages.has(dir)) continue
     packages.set(dir, JSON.parse(readFileSync(join(dir, "package.json"), "utf8")))

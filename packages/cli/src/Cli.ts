@@ -22,8 +22,9 @@ import * as ListCommand from "./ListCommand.js"
 import * as RevokeCommand from "./RevokeCommand.js"
 import * as RotateCommand from "./RotateCommand.js"
 
-const missing = (what: string) => () =>
-  Effect.fail(new UsageError({ message: `missing command: ${what}; see --help` }))
+const commandNames = ["list", "get", "create", "revoke", "rotate"]
+
+const missing = (what: string) => () => Effect.fail(new UsageError({ message: `missing command: ${what}; see --help` }))
 
 /**
  * `vercel-auth tokens list | get | create | revoke | rotate`.
@@ -31,16 +32,17 @@ const missing = (what: string) => () =>
  * @since 0.1.0
  * @category commands
  */
-export const tokens = Command.make("tokens", {}, missing("vercel-auth tokens list | get | create | revoke | rotate")).pipe(
-  Command.withDescription("Find, revoke, create and rotate Vercel tokens."),
-  Command.withSubcommands([
-    ListCommand.command,
-    GetCommand.command,
-    CreateCommand.command,
-    RevokeCommand.command,
-    RotateCommand.command
-  ])
-)
+export const tokens = Command.make("tokens", {}, missing("vercel-auth tokens list | get | create | revoke | rotate"))
+  .pipe(
+    Command.withDescription("Find, revoke, create and rotate Vercel tokens."),
+    Command.withSubcommands([
+      ListCommand.command,
+      GetCommand.command,
+      CreateCommand.command,
+      RevokeCommand.command,
+      RotateCommand.command
+    ])
+  )
 
 /**
  * @since 0.1.0
@@ -55,13 +57,74 @@ export const root = Command.make("vercel-auth", {}, missing("vercel-auth tokens 
 
 const cli = Command.run(root, { name: "vercel-auth", version: packageVersion, executable: "vercel-auth" })
 
+/**
+ * `--help` (or `-h`) anywhere on the line shows the help of the command named before it:
+ * `@effect/cli` honours it only right after the command, and otherwise refuses it as an unknown
+ * argument, which is no answer for someone asking for help.
+ */
+const withHelpAnywhere = (argv: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const args = argv.slice(2)
+  if (!args.includes("--help") && !args.includes("-h")) return argv
+  const path = args[0] === "tokens" ? commandNames.includes(args[1] ?? "") ? args.slice(0, 2) : ["tokens"] : []
+  return [...argv.slice(0, 2), ...path, "--help"]
+}
+
 const oneLine = (text: string): string => sanitize(stripAnsi(text).replace(/\s+/g, " ").trim())
 
+/**
+ * `@effect/cli` reports an unknown command from the top ("Invalid subcommand for vercel-auth - use
+ * 'tokens'", even for `tokens lisst`); this names the word that is wrong and the commands at its level.
+ */
+const unknownCommand = (args: ReadonlyArray<string>): string | undefined => {
+  const words = args.filter((arg) => !arg.startsWith("-"))
+  if (words.length === 0) return undefined
+  if (words[0] !== "tokens") return `unknown command ${JSON.stringify(words[0])}; use: tokens`
+  if (words[1] !== undefined && !commandNames.includes(words[1])) {
+    return `unknown command ${JSON.stringify(`tokens ${words[1]}`)}; use one of: ${commandNames.join(", ")}`
+  }
+  return undefined
+}
+
+/** Every option that takes a value, in any command. */
+const valueFlags = [
+  "--name",
+  "--unused-for",
+  "--older-than",
+  "--expires-in",
+  "--project",
+  "--team",
+  "--token-file",
+  "--api-url"
+]
+
+/**
+ * `@effect/cli` calls a flag it already consumed, or one left without its value, an "unknown
+ * argument": say which of the two it is, for a flag that exists.
+ */
+const misusedFlag = (text: string, args: ReadonlyArray<string>): string | undefined => {
+  const flag = /^Received unknown argument: '(--[a-z-]+)'$/.exec(text)?.[1]
+  if (flag === undefined) return undefined
+  const uses = args.filter((arg) => arg === flag || arg.startsWith(`${flag}=`)).length
+  if (uses > 1) return `${flag} is given more than once; see --help`
+  if (valueFlags.includes(flag)) return `${flag} needs a value; see --help`
+  return undefined
+}
+
 /** What a failed run says on stderr (nothing when it was already said) and its exit code. */
-const verdict = (error: unknown): { readonly message: string | undefined; readonly code: number } => {
+const verdict = (
+  error: unknown,
+  args: ReadonlyArray<string>
+): { readonly message: string | undefined; readonly code: number } => {
   if (ValidationError.isValidationError(error)) {
+    const unknown = ValidationError.isCommandMismatch(error) ? unknownCommand(args) : undefined
+    if (unknown !== undefined) return { message: sanitize(unknown), code: 2 }
     const text = oneLine(HelpDoc.toAnsiText(error.error))
-    return { message: `${text === "" ? "invalid command line" : text}${/--help/.test(text) ? "" : "; see --help"}`, code: 2 }
+    const misused = misusedFlag(text, args)
+    if (misused !== undefined) return { message: misused, code: 2 }
+    return {
+      message: `${text === "" ? "invalid command line" : text}${/--help/.test(text) ? "" : "; see --help"}`,
+      code: 2
+    }
   }
   const tagged = error as Partial<CliError>
   if (tagged._tag === "UsageError" || tagged._tag === "CommandFailed") {
@@ -90,22 +153,26 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, I
     const quiet: Console.Console = {
       ...console,
       // @effect/cli's help, version and wizard text: kept, without styling unless stdout is a terminal.
-      log: (...args: ReadonlyArray<unknown>) => io.out(args.map((arg) => color ? String(arg) : stripAnsi(String(arg))).join(" ")),
+      log: (...args: ReadonlyArray<unknown>) =>
+        io.out(args.map((arg) => color ? String(arg) : stripAnsi(String(arg))).join(" ")),
       // Its parse errors: replaced by one line below.
       error: () => Effect.void
     }
-    return yield* cli(argv).pipe(
+    return yield* cli(withHelpAnywhere(argv)).pipe(
       Effect.as(0),
       Effect.withConsole(quiet),
       // Debug logs (--log-level debug) go to stderr, never into the results on stdout.
       Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))),
       Effect.catchAll((error) => {
-        const { code, message } = verdict(error)
+        const { code, message } = verdict(error, argv.slice(2))
         return message === undefined ? Effect.succeed(code) : Effect.as(io.err(`vercel-auth: ${message}`), code)
       }),
       // A bug of this program: still one line and exit 1, rather than a silent exit or a stack trace.
       Effect.catchAllDefect((defect) =>
-        Effect.as(io.err(`vercel-auth: internal error: ${oneLine(defect instanceof Error ? defect.message : String(defect))}`), 1)
+        Effect.as(
+          io.err(`vercel-auth: internal error: ${oneLine(defect instanceof Error ? defect.message : String(defect))}`),
+          1
+        )
       )
     )
   })

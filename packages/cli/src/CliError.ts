@@ -32,6 +32,22 @@ export class CommandFailed extends Data.TaggedError("CommandFailed")<{ readonly 
 export class ItemsFailed extends Data.TaggedError("ItemsFailed")<{ readonly failed: number }> {}
 
 /**
+ * The CLI's error for a failed token operation: refused before sending (an invalid id or input, so
+ * a usage mistake, exit 2), or failed after (exit 1). The message is the library's, written for the
+ * person reading it, and never holds the token.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromTokenError = (
+  error: { readonly _tag: string; readonly message: string },
+  suffix = ""
+): UsageError | CommandFailed =>
+  error._tag === "InvalidInput" || error._tag === "InvalidTokenId"
+    ? new UsageError({ message: error.message })
+    : new CommandFailed({ message: `${error.message}${suffix}` })
+
+/**
  * @since 0.1.0
  * @category errors
  */

@@ -11,20 +11,32 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { CommandFailed } from "./CliError.js"
+import { fromTokenError } from "./CliError.js"
 import * as Credentials from "./Credentials.js"
 import * as Duration from "./Duration.js"
 import { Io, sanitize } from "./Io.js"
 import * as Session from "./Session.js"
 
 const spec = {
-  name: Options.text("name").pipe(Options.withDescription("The new token's name, as the dashboard shows it.")),
+  name: Options.text("name").pipe(
+    Options.withPseudoName("name"),
+    Options.withDescription("The new token's name, as the dashboard shows it.")
+  ),
   expiresIn: Options.text("expires-in").pipe(
+    Options.withPseudoName("duration"),
     Options.withDescription("Expire the token this long from now (45s, 30m, 12h, 90d, 2w); never, without it."),
     Options.optional
   ),
-  project: Options.text("project").pipe(Options.withDescription("Limit the token to this project id."), Options.optional),
-  team: Options.text("team").pipe(Options.withDescription("Create the token in this team's context."), Options.optional),
+  project: Options.text("project").pipe(
+    Options.withPseudoName("id"),
+    Options.withDescription("Limit the token to this project id."),
+    Options.optional
+  ),
+  team: Options.text("team").pipe(
+    Options.withPseudoName("id"),
+    Options.withDescription("Create the token in this team's context."),
+    Options.optional
+  ),
   ...Credentials.options
 }
 
@@ -48,7 +60,7 @@ export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
             projectId: Option.getOrUndefined(config.project),
             teamId: Option.getOrUndefined(config.team)
           }),
-          (error) => new CommandFailed({ message: error.message })
+          (error) => fromTokenError(error)
         )
         // The only place the secret leaves its Redacted: stdout, alone, once.
         // eslint-disable-next-line no-restricted-syntax -- printing the new token is this command's job

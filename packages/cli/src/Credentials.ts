@@ -26,10 +26,14 @@ import { userAgent } from "./internal/version.js"
  */
 export const options = {
   tokenFile: Options.text("token-file").pipe(
-    Options.withDescription("Read the Vercel token from this file (a trailing newline is ignored) instead of VERCEL_TOKEN."),
+    Options.withPseudoName("path"),
+    Options.withDescription(
+      "Read the Vercel token from this file (a trailing newline is ignored) instead of VERCEL_TOKEN."
+    ),
     Options.optional
   ),
   apiUrl: Options.text("api-url").pipe(
+    Options.withPseudoName("url"),
     Options.withDescription("The API's base URL instead of VERCEL_API_URL or https://api.vercel.com."),
     Options.optional
   )
@@ -131,7 +135,9 @@ export const resolve = (
     const checked = yield* config.make(
       { token, baseUrl: baseUrl?.value, userAgent },
       {
-        token: fromFile ? `--token-file ${JSON.stringify(raw.tokenFile.pipe(Option.getOrElse(() => "")))}` : "VERCEL_TOKEN",
+        token: fromFile
+          ? `--token-file ${JSON.stringify(raw.tokenFile.pipe(Option.getOrElse(() => "")))}`
+          : "VERCEL_TOKEN",
         baseUrl: baseUrl?.source ?? "baseUrl",
         userAgent: "userAgent"
       }

@@ -7,7 +7,7 @@ import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
-import { CommandFailed } from "./CliError.js"
+import { fromTokenError } from "./CliError.js"
 import * as Credentials from "./Credentials.js"
 import * as Ids from "./Ids.js"
 import { Io } from "./Io.js"
@@ -16,7 +16,9 @@ import * as Session from "./Session.js"
 import * as TokenView from "./TokenView.js"
 
 const spec = {
-  id: Args.text({ name: "id" }).pipe(Args.withDescription("A token id, or `current` for the token this command runs as.")),
+  id: Args.text({ name: "id" }).pipe(
+    Args.withDescription("A token id, or `current` for the token this command runs as.")
+  ),
   json: Options.boolean("json").pipe(Options.withDescription("The token as one JSON object on stdout.")),
   ...Credentials.options
 }
@@ -31,7 +33,7 @@ export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
     const [id] = yield* Ids.check([config.id], ["--token-file", "--api-url"])
     yield* Session.withTokens(config, (tokens) =>
       Effect.gen(function*() {
-        const token = yield* Effect.mapError(tokens.get(id!), (error) => new CommandFailed({ message: error.message }))
+        const token = yield* Effect.mapError(tokens.get(id!), (error) => fromTokenError(error))
         const current = id === "current"
         yield* io.out(config.json ? JSON.stringify(Records.token(token, current)) : TokenView.card(token, current))
       }))

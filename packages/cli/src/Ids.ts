@@ -17,7 +17,10 @@ import { services } from "./Session.js"
  * @since 0.1.0
  * @category constructors
  */
-export const check = (ids: ReadonlyArray<string>, known: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, UsageError> =>
+export const check = (
+  ids: ReadonlyArray<string>,
+  known: ReadonlyArray<string>
+): Effect.Effect<ReadonlyArray<string>, UsageError> =>
   Effect.flatMap(services, ({ TokenService }) => {
     const seen = new Set<string>()
     for (const id of ids) {
@@ -26,7 +29,7 @@ export const check = (ids: ReadonlyArray<string>, known: ReadonlyArray<string>):
         return Effect.fail(
           new UsageError({
             message: known.includes(flag)
-              ? `${sanitize(flag)} needs a value`
+              ? `${sanitize(flag)} needs a value; see --help`
               : `unknown option ${JSON.stringify(sanitize(flag))}; see --help`
           })
         )

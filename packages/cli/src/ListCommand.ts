@@ -12,7 +12,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { CommandFailed } from "./CliError.js"
+import { fromTokenError } from "./CliError.js"
 import * as Credentials from "./Credentials.js"
 import { Io } from "./Io.js"
 import * as Records from "./Records.js"
@@ -40,7 +40,7 @@ export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
           // Only to mark the calling token: a token that may list but not read itself still lists.
           Effect.option(tokens.get("current")),
           Stream.runCollect(tokens.list({ pageSize: 100 }))
-        ], { concurrency: 2 }).pipe(Effect.mapError((error) => new CommandFailed({ message: error.message })))
+        ], { concurrency: 2 }).pipe(Effect.mapError((error) => fromTokenError(error)))
         const selfId = Option.getOrUndefined(Option.map(self, (token) => token.id))
         const now = yield* Clock.currentTimeMillis
         const selected = Chunk.toReadonlyArray(all).filter(TokenFilter.matches(filter, now))

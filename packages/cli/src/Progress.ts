@@ -34,7 +34,9 @@ export const make = (io: Io, total: number): Progress => {
         Effect.suspend(() => {
           count++
           return io.err(`[${count}/${total}] ${sanitize(record.tokenId)} ${record.outcome}${
-            record.error === undefined ? "" : ` (${record.error}${record.status === undefined ? "" : ` ${record.status}`})`
+            record.error === undefined
+              ? ""
+              : ` (${record.error}${record.status === undefined ? "" : ` ${record.status}`})`
           }`)
         }),
       done: Effect.void

@@ -14,7 +14,7 @@ import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { CommandFailed, ItemsFailed, UsageError } from "./CliError.js"
+import { type CommandFailed, fromTokenError, ItemsFailed, UsageError } from "./CliError.js"
 import * as Credentials from "./Credentials.js"
 import * as Ids from "./Ids.js"
 import { Io } from "./Io.js"
@@ -26,7 +26,9 @@ import * as TokenView from "./TokenView.js"
 
 const spec = {
   ids: Args.text({ name: "id" }).pipe(
-    Args.withDescription("Token ids to revoke without asking; `current` is the token this command runs as (revoked last)."),
+    Args.withDescription(
+      "Token ids to revoke without asking; `current` is the token this command runs as (revoked last)."
+    ),
     Args.repeated
   ),
   ...TokenFilter.options,
@@ -42,7 +44,7 @@ type Config = Command.Command.ParseConfig<typeof spec>
 
 const valueFlags = ["--unused-for", "--older-than", "--name", "--token-file", "--api-url"]
 
-const failed = (error: { readonly message: string }) => new CommandFailed({ message: error.message })
+const failed = (error: { readonly _tag: string; readonly message: string }) => fromTokenError(error)
 
 interface Plan {
   readonly targets: ReadonlyArray<Records.Target>
@@ -63,7 +65,8 @@ const plan = (
     const namesCurrent = ids.includes("current")
     if (!namesCurrent && ids.includes(self.id)) {
       return yield* new UsageError({
-        message: `${self.id} is the token this command runs as; name it \`current\` to revoke it (it is then revoked last)`
+        message:
+          `${self.id} is the token this command runs as; name it \`current\` to revoke it (it is then revoked last)`
       })
     }
     const named = ids.filter((id) => id !== "current" && id !== self.id)
@@ -192,7 +195,7 @@ export const handler = (config: Config) =>
         }
         const summary = Records.summary(records)
         if (config.json) {
-          if (config.dryRun) for (const record of records) yield* io.out(JSON.stringify(record))
+          if (config.dryRun) { for (const record of records) yield* io.out(JSON.stringify(record)) }
           yield* io.out(JSON.stringify({ summary }))
         } else {
           yield* io.out(TokenView.outcomes(records, summary, config.dryRun))

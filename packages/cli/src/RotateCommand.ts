@@ -15,7 +15,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { CommandFailed, UsageError } from "./CliError.js"
+import { CommandFailed, fromTokenError, UsageError } from "./CliError.js"
 import * as Credentials from "./Credentials.js"
 import * as Duration from "./Duration.js"
 import * as Ids from "./Ids.js"
@@ -27,10 +27,12 @@ const spec = {
     Args.withDescription("The token to replace, or `current` for the token this command runs as.")
   ),
   name: Options.text("name").pipe(
+    Options.withPseudoName("name"),
     Options.withDescription("The new token's name; the old token's name without it."),
     Options.optional
   ),
   expiresIn: Options.text("expires-in").pipe(
+    Options.withPseudoName("duration"),
     Options.withDescription(
       "Expire the new token this long from now (45s, 30m, 12h, 90d, 2w); the old token's lifetime without it."
     ),
@@ -65,13 +67,13 @@ export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
       : undefined
     yield* Session.withTokens(config, (tokens) =>
       Effect.gen(function*() {
-        const old = yield* Effect.mapError(tokens.get(id!), (error) => new CommandFailed({ message: error.message }))
+        const old = yield* Effect.mapError(tokens.get(id!), (error) => fromTokenError(error))
         const now = yield* Clock.currentTimeMillis
         const expiresAt = expiresInMs === undefined ? yield* inheritedExpiry(old, now) : now + expiresInMs
         const teams = (old.scopes ?? []).flatMap((scope) => "teamId" in scope ? [scope.teamId] : [])
         const created = yield* Effect.mapError(
           tokens.create({ name: Option.getOrElse(config.name, () => old.name), expiresAt }),
-          (error) => new CommandFailed({ message: `${error.message} The old token ${old.id} was not revoked.` })
+          (error) => fromTokenError(error, ` The old token ${old.id} was not revoked.`)
         )
         // eslint-disable-next-line no-restricted-syntax -- printing the new token is this command's job
         yield* io.out(Redacted.value(created.bearerToken))
@@ -82,14 +84,17 @@ export const handler = (config: Command.Command.ParseConfig<typeof spec>) =>
         )
         if (teams.length > 0) {
           yield* io.err(
-            `note: ${old.id} had team scopes (${teams.join(", ")}); the new token was created with the account's default scope`
+            `note: ${old.id} had team scopes (${
+              teams.join(", ")
+            }); the new token was created with the account's default scope`
           )
         }
         // `current` stays `current`: the old token is still the one authenticating this request.
         yield* tokens.delete(id === "current" ? "current" : old.id, { missingOk: true }).pipe(
           Effect.mapError((error) =>
             new CommandFailed({
-              message: `both tokens are live: the new token ${created.token.id} was created, but revoking the old token ${old.id} failed: ${error.message} Revoke ${old.id} once the cause is fixed.`
+              message:
+                `both tokens are live: the new token ${created.token.id} was created, but revoking the old token ${old.id} failed: ${error.message} Revoke ${old.id} once the cause is fixed.`
             })
           )
         )

@@ -30,14 +30,18 @@ export const withTokens = <A, E, R>(
   raw: Credentials.Raw,
   use: (tokens: TokenService.Service) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | UsageError, Exclude<R, VercelAuthNode.Services>> =>
-  Effect.flatMap(services, (loaded) =>
-    Effect.flatMap(Credentials.resolve(raw, loaded.VercelConfig), (options) =>
-      Effect.flatMap(loaded.TokenService.TokenService, use).pipe(
-        Effect.provide(
-          // Credentials.resolve ran the same checks, so this is only a safety net.
-          Layer.mapError(
-            loaded.VercelAuthNode.layer(options),
-            (error) => new UsageError({ message: Credentials.configMessage(error) })
+  Effect.flatMap(
+    services,
+    (loaded) =>
+      Effect.flatMap(Credentials.resolve(raw, loaded.VercelConfig), (options) =>
+        Effect.flatMap(loaded.TokenService.TokenService, use).pipe(
+          Effect.provide(
+            // Credentials.resolve ran the same checks, so this is only a safety net.
+            Layer.mapError(
+              loaded.VercelAuthNode.layer(options),
+              (error) =>
+                new UsageError({ message: Credentials.configMessage(error) })
+            )
           )
-        )
-      )))
+        ))
+  )

@@ -40,14 +40,17 @@ export const options = {
   leaked: Options.boolean("leaked").pipe(Options.withDescription("Only tokens Vercel reported leaked.")),
   expired: Options.boolean("expired").pipe(Options.withDescription("Only tokens whose expiry has passed.")),
   unusedFor: Options.text("unused-for").pipe(
+    Options.withPseudoName("duration"),
     Options.withDescription("Only tokens last used longer ago than this (45s, 30m, 12h, 90d, 2w)."),
     Options.optional
   ),
   olderThan: Options.text("older-than").pipe(
+    Options.withPseudoName("duration"),
     Options.withDescription("Only tokens created longer ago than this (45s, 30m, 12h, 90d, 2w)."),
     Options.optional
   ),
   name: Options.text("name").pipe(
+    Options.withPseudoName("glob"),
     Options.withDescription("Only tokens whose whole name matches this glob (* any characters, ? one character)."),
     Options.optional
   )
@@ -111,8 +114,10 @@ export const isActive = (filter: TokenFilter): boolean =>
 export const globToRegExp = (glob: string): RegExp =>
   new RegExp(
     `^${
-      Array.from(glob, (char) =>
-        char === "*" ? "[\\s\\S]*" : char === "?" ? "[\\s\\S]" : char.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")).join("")
+      Array.from(
+        glob,
+        (char) => char === "*" ? "[\\s\\S]*" : char === "?" ? "[\\s\\S]" : char.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")
+      ).join("")
     }$`,
     "u"
   )

@@ -30,7 +30,6 @@ Cli.run(process.argv).pipe(
   NodeRuntime.runMain({
     disableErrorReporting: true,
     // With exit code 0 the process ends by itself once every socket is closed, so stdout is flushed.
-    teardown: (exit, onExit) =>
-      onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+    teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
   })
 )

@@ -107,7 +107,10 @@ describe("tokens list", () => {
     const paged = await startServer()
     try {
       paged.add({
-        [TOKEN]: Array.from({ length: 230 }, (_, i) => ({ id: `tok_bulk_${i}`, name: `bulk-${i}`, createdAt: 1_600_000_000_000 + i }))
+        [TOKEN]: Array.from(
+          { length: 230 },
+          (_, i) => ({ id: `tok_bulk_${i}`, name: `bulk-${i}`, createdAt: 1_600_000_000_000 + i })
+        )
       })
       const result = await runAt(paged, ["tokens", "list", "--json", "--name", "bulk-*"])
       expect(result.code).toBe(0)

@@ -5,7 +5,7 @@
  */
 import type { MockVercelServer } from "@vercel-auth/testing"
 import { afterEach, describe, expect, it } from "vitest"
-import { deletes, jsonLines, runAt, runOnTerminal, startServer, TOKEN } from "./support.js"
+import { deletes, jsonLines, runAt, runOnTerminal, start, startServer, TOKEN, until } from "./support.js"
 
 let server: MockVercelServer.Server | undefined
 const serve = async (options: MockVercelServer.Options = {}) => (server = await startServer(options))
@@ -83,7 +83,15 @@ describe("tokens revoke with named ids", () => {
 
   it("revokes `current` last, after every other answer", async () => {
     const server = await serve()
-    const result = await runAt(server, ["tokens", "revoke", "current", "tok_fresh", "tok_legacy", "tok_expired", "--json"])
+    const result = await runAt(server, [
+      "tokens",
+      "revoke",
+      "current",
+      "tok_fresh",
+      "tok_legacy",
+      "tok_expired",
+      "--json"
+    ])
     expect(result.code).toBe(0)
     expect(server.deleted()).toHaveLength(4)
     expect(server.deleted().at(-1)).toBe("tok_self")
@@ -92,7 +100,12 @@ describe("tokens revoke with named ids", () => {
     // Nothing else was in flight when it went: every other DELETE had been answered.
     expect(deletes(server).slice(0, -1).every((request) => request.status === 200)).toBe(true)
     const records = jsonLines(result.stdout)
-    expect(records.at(-2)).toMatchObject({ tokenId: "tok_self", name: "responder-laptop", outcome: "revoked", current: true })
+    expect(records.at(-2)).toMatchObject({
+      tokenId: "tok_self",
+      name: "responder-laptop",
+      outcome: "revoked",
+      current: true
+    })
   })
 })
 
@@ -128,7 +141,10 @@ describe("tokens revoke with filters", () => {
       "note: tok_self, the token this command runs as, matches the filters but is never selected by them; name `current` to revoke it (last)"
     )
     const records = jsonLines(result.stdout)
-    expect(records.slice(0, -1).map((record) => record.tokenId).sort()).toEqual(["tok_leaked_deploy", "tok_leaked_preview"])
+    expect(records.slice(0, -1).map((record) => record.tokenId).sort()).toEqual([
+      "tok_leaked_deploy",
+      "tok_leaked_preview"
+    ])
     for (const record of records.slice(0, -1)) {
       expect(Object.keys(record).sort()).toEqual(["at", "name", "outcome", "tokenId"])
       expect(record.outcome).toBe("revoked")
@@ -181,7 +197,9 @@ describe("tokens revoke with filters", () => {
     const server = await serve()
     const result = await runAt(server, ["tokens", "revoke", "--expired", "--leaked", "--json"])
     expect(result.code).toBe(0)
-    expect(jsonLines(result.stdout)).toEqual([{ summary: { revoked: 0, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 } }])
+    expect(jsonLines(result.stdout)).toEqual([{
+      summary: { revoked: 0, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 }
+    }])
     expect(deletes(server)).toEqual([])
   })
 
@@ -191,10 +209,33 @@ describe("tokens revoke with filters", () => {
     const result = await runAt(server, ["tokens", "revoke", "--name", "ci-runner-*", "--yes", "--json"])
     expect(result.code).toBe(0)
     expect(server.deleted()).toHaveLength(12)
-    expect(jsonLines(result.stdout).at(-1)).toEqual({ summary: { revoked: 12, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 } })
+    expect(jsonLines(result.stdout).at(-1)).toEqual({
+      summary: { revoked: 12, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 }
+    })
     // The gate held requests for the window to reset rather than drawing a 429 per request (the first
     // DELETE goes alone so that the gate knows the window before the rest go out).
     expect(server.count(429)).toBeLessThanOrEqual(2)
+  })
+})
+
+describe("tokens revoke interrupted", () => {
+  it("on Ctrl-C keeps the record of what was answered, ends it as interrupted, and exits 130", async () => {
+    const server = await serve()
+    server.script.push({ kind: "hang", route: "delete", tokenId: "tok_legacy" })
+    const running = start(["tokens", "revoke", "tok_fresh", "tok_legacy", "--json", "--api-url", server.url])
+    await until(() =>
+      running.output().stdout.includes("\"tok_fresh\"") &&
+      server.requests.some((request) => request.tokenId === "tok_legacy" && request.method === "DELETE")
+    )
+    process.kill(running.pid, "SIGINT")
+    const result = await running.done
+    expect(result.code).toBe(130)
+    expect(jsonLines(result.stdout)).toEqual([
+      expect.objectContaining({ tokenId: "tok_fresh", outcome: "revoked" }),
+      { summary: { revoked: 1, alreadyRevoked: 0, failed: 0, wouldRevoke: 0 }, interrupted: true }
+    ])
+    expect(result.stderr).toContain("interrupted: 1 of 2 answered; the others may or may not be revoked\n")
+    await until(() => server.requests.find((request) => request.tokenId === "tok_legacy")!.aborted)
   })
 })
 

@@ -35,7 +35,13 @@ export const seeds = (now: number): ReadonlyArray<MockVercelServer.TokenSeed> =>
     leakedAt: now - 20 * HOUR,
     leakedUrl: "https://gist.github.com/someone/0badc0de"
   },
-  { id: "tok_expired", name: "temp-debug", createdAt: now - 40 * DAY, activeAt: now - 35 * DAY, expiresAt: now - 5 * DAY },
+  {
+    id: "tok_expired",
+    name: "temp-debug",
+    createdAt: now - 40 * DAY,
+    activeAt: now - 35 * DAY,
+    expiresAt: now - 5 * DAY
+  },
   { id: "tok_legacy", name: "legacy-import", createdAt: now - 400 * DAY, activeAt: now - 200 * DAY }
 ]
 
@@ -77,21 +83,28 @@ export interface RunOptions {
 /** The bundle built by the global setup. */
 export const bin = (): string => inject("bin")
 
-/** Runs `vercel-auth <args>` to its end (killed after `timeoutMs`), with stdin closed (not a TTY). */
-export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    const token = "token" in options ? options.token : TOKEN
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "",
-      ...(token === undefined ? {} : { VERCEL_TOKEN: token }),
-      ...(options.apiUrl === undefined ? {} : { VERCEL_API_URL: options.apiUrl }),
-      ...options.env
-    }
-    const child = spawn(process.execPath, [bin(), ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+/** A running `vercel-auth`: its output so far, its pid, and its end. */
+export interface Running {
+  readonly output: () => { readonly stdout: string; readonly stderr: string }
+  readonly pid: number
+  readonly done: Promise<Result>
+}
+
+/** Starts `vercel-auth <args>` (killed after `timeoutMs`), with stdin closed (not a TTY). */
+export const start = (args: ReadonlyArray<string>, options: RunOptions = {}): Running => {
+  const token = "token" in options ? options.token : TOKEN
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    ...(token === undefined ? {} : { VERCEL_TOKEN: token }),
+    ...(options.apiUrl === undefined ? {} : { VERCEL_API_URL: options.apiUrl }),
+    ...options.env
+  }
+  const child = spawn(process.execPath, [bin(), ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+  let stdout = ""
+  let stderr = ""
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+  const done = new Promise<Result>((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000)
     child.on("error", reject)
     child.on("close", (code) => {
@@ -103,6 +116,20 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Prom
       resolve({ code, stdout, stderr })
     })
   })
+  return { output: () => ({ stdout, stderr }), pid: child.pid!, done }
+}
+
+/** Runs `vercel-auth <args>` to its end. */
+export const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Result> => start(args, options).done
+
+/** Waits for `condition`, checking every 10 ms, for at most `timeoutMs`. */
+export const until = async (condition: () => boolean, timeoutMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("until: the condition did not hold in time")
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
 
 /** `run` with `--api-url` pointing at `server`. */
 export const runAt = (server: MockVercelServer.Server, args: ReadonlyArray<string>, options: RunOptions = {}) =>
@@ -121,7 +148,8 @@ export const tempFile = (content: string): { readonly path: string; readonly rem
 }
 
 /** The DELETE requests the server received. */
-export const deletes = (server: MockVercelServer.Server) => server.requests.filter((request) => request.method === "DELETE")
+export const deletes = (server: MockVercelServer.Server) =>
+  server.requests.filter((request) => request.method === "DELETE")
 
 /**
  * Runs `vercel-auth <args>` on a pseudo-terminal (util-linux `script`), so that stdin, stdout and

@@ -51,8 +51,11 @@ const takeNow = (store: GateStore.GateStore, options: GateStore.TakeOptions = ex
 const giveNow = (store: GateStore.GateStore, permit: GateStore.Permit, learned: GateStore.Learned) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => store.give(permit, learned, now))
 
-/** `actual` is `expected` give or take the few milliseconds a round trip to Redis blurs. */
-const near = (actual: number, expected: number, slackMs = 30) => {
+/** Sleeps until the local instant `at`. */
+const sleepUntil = (at: number) => Effect.flatMap(Clock.currentTimeMillis, (t) => Effect.sleep(Math.max(0, at - t)))
+
+/** `actual` is `expected` give or take what round trips to Redis blur (tens of ms on a busy machine). */
+const near = (actual: number, expected: number, slackMs = 100) => {
   expect(actual).toBeGreaterThanOrEqual(expected - slackMs)
   expect(actual).toBeLessThanOrEqual(expected + slackMs)
 }
@@ -115,9 +118,9 @@ describeRedis("RedisGate store", () => {
       const a = yield* storeOn(prefix)
       const b = yield* storeOn(prefix)
       const now = yield* Clock.currentTimeMillis
-      yield* seed(a, { answered: true, window: window(now, { limit: 2, remaining: 0, resetInMs: 150 }) })
-      expectHold(yield* takeNow(b), now + 150)
-      yield* Effect.sleep("200 millis")
+      yield* seed(a, { answered: true, window: window(now, { limit: 2, remaining: 0, resetInMs: 500 }) })
+      expectHold(yield* takeNow(b), now + 500)
+      yield* sleepUntil(now + 550)
       const first = go(yield* takeNow(a))
       go(yield* takeNow(b))
       expectPending(yield* takeNow(a), yield* Clock.currentTimeMillis)
@@ -158,11 +161,11 @@ describeRedis("RedisGate store", () => {
       const now = yield* Clock.currentTimeMillis
       const first = go(yield* takeNow(a))
       const second = go(yield* takeNow(b))
-      yield* giveNow(a, first, { answered: false, closedUntil: now + 300 })
+      yield* giveNow(a, first, { answered: false, closedUntil: now + 600 })
       // closedUntil is only ever extended: a shorter hint from another 429 does not shorten it.
-      yield* giveNow(b, second, { answered: false, closedUntil: now + 100 })
-      expect(expectHold(yield* takeNow(b), now + 300)).toMatchObject({ remaining: 0 })
-      yield* Effect.sleep("320 millis")
+      yield* giveNow(b, second, { answered: false, closedUntil: now + 200 })
+      expect(expectHold(yield* takeNow(b), now + 600)).toMatchObject({ remaining: 0 })
+      yield* sleepUntil(now + 620)
       const probe = go(yield* takeNow(b))
       expect(probe.probe).toBe(true)
       expectPending(yield* takeNow(a), yield* Clock.currentTimeMillis)
@@ -203,7 +206,7 @@ describeRedis("RedisGate store", () => {
   it.scopedLive("a permit never given back (a crashed process) frees its place after leaseMs", () =>
     Effect.gen(function*() {
       const prefix = freshPrefix()
-      const short = { earlyProbe: false, leaseMs: 300 }
+      const short = { earlyProbe: false, leaseMs: 1_000 }
       const survivor = yield* storeOn(prefix)
       const now = yield* Clock.currentTimeMillis
       yield* seed(survivor, { answered: true, window: window(now, { limit: 2, remaining: 2, resetInMs: 30_000 }) })
@@ -213,22 +216,24 @@ describeRedis("RedisGate store", () => {
         go(yield* takeNow(crashed, short))
         go(yield* takeNow(crashed, short))
       }))
+      const gone = yield* Clock.currentTimeMillis
       expectHold(yield* takeNow(survivor, short), now + 30_000)
-      yield* Effect.sleep("350 millis")
+      yield* sleepUntil(gone + 1_050)
       expect(go(yield* takeNow(survivor, short)).probe).toBe(false)
     }))
 
   it.scopedLive("a probe never given back hands the probe role on after leaseMs", () =>
     Effect.gen(function*() {
       const prefix = freshPrefix()
-      const short = { earlyProbe: false, leaseMs: 300 }
+      const short = { earlyProbe: false, leaseMs: 1_000 }
       const a = yield* storeOn(prefix)
       const b = yield* storeOn(prefix)
       const now = yield* Clock.currentTimeMillis
       yield* seed(a, { answered: false, closedUntil: now })
       expect(go(yield* takeNow(a, short)).probe).toBe(true)
+      const taken = yield* Clock.currentTimeMillis
       expectPending(yield* takeNow(b, short), yield* Clock.currentTimeMillis)
-      yield* Effect.sleep("350 millis")
+      yield* sleepUntil(taken + 1_050)
       expect(go(yield* takeNow(b, short)).probe).toBe(true)
     }))
 

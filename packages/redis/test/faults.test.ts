@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "@effect/
 import { TokenService, VercelAuth } from "@vercel-auth/core"
 import { RedisGate } from "@vercel-auth/redis"
 import { MockVercelServer } from "@vercel-auth/testing"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Exit, Layer, Logger, LogLevel, Scope } from "effect"
 import { Redis } from "ioredis"
 import * as Net from "node:net"
 import { performance } from "node:perf_hooks"
@@ -197,6 +197,34 @@ describeRedis("RedisGate when Redis fails", () => {
           expect(warnings(logs)).toHaveLength(1)
           expect(server.deleted()).toHaveLength(20)
         }).pipe(Effect.scoped, Effect.provide(collect(logs)))
+      }),
+    30_000
+  )
+
+  it.scopedLive(
+    "Redis still dead when the client is closed: closing neither hangs nor complains",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (r) => Effect.promise(r.stop))
+        const server = yield* Effect.acquireRelease(
+          Effect.promise(() => MockVercelServer.start({ tokens: { [bearer]: ids("close", 4) } })),
+          (s) => Effect.promise(s.close)
+        )
+        const logs: Array<Logged> = []
+        const closedIn = yield* Effect.gen(function*() {
+          const scope = yield* Scope.make()
+          const context = yield* Layer.buildWithScope(clientLayer(server.url, redis.url, freshPrefix()), scope)
+          yield* Effect.provide(revokeTimed(ids("close", 4).slice(0, 2)), context)
+          yield* Effect.promise(redis.kill)
+          // On its fallback now, with its check for Redis running in the background.
+          yield* Effect.provide(revokeTimed(ids("close", 4).slice(2)), context)
+          const start = performance.now()
+          yield* Scope.close(scope, Exit.void)
+          return performance.now() - start
+        }).pipe(Effect.provide(collect(logs)))
+        expect(closedIn).toBeLessThan(commandTimeoutMs + slackMs)
+        expect(warnings(logs)).toHaveLength(1)
+        expect(server.deleted()).toHaveLength(4)
       }),
     30_000
   )

@@ -27,6 +27,9 @@ const runAgainstServer = async (redis: string | undefined) => {
       redis,
       prefix: `fleet-test-${Date.now()}:`,
       maxConcurrent: 8,
+      // What is checked here is sharing, not fault handling (faults.test.ts): a generous bound keeps a
+      // busy machine's stalled event loop from sending a process to its fallback mid-test.
+      commandTimeoutMs: 1_000,
       timeoutMs: 40_000
     })
     return {

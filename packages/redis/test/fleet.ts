@@ -61,6 +61,7 @@ export interface FleetOptions {
   readonly redis?: string | undefined
   readonly prefix?: string | undefined
   readonly maxConcurrent: number
+  readonly commandTimeoutMs?: number | undefined
   /** Every child is killed after this. */
   readonly timeoutMs: number
 }
@@ -128,7 +129,8 @@ export const runFleet = async (options: FleetOptions): Promise<FleetResult> => {
       ids,
       redis: options.redis,
       prefix: options.prefix,
-      maxConcurrent: options.maxConcurrent
+      maxConcurrent: options.maxConcurrent,
+      commandTimeoutMs: options.commandTimeoutMs
     })
   )
   const timer = setTimeout(() => {

@@ -23,6 +23,8 @@ export interface FleetChildConfig {
   readonly maxConcurrent: number
   /** The policy's `attemptTimeout`, in ms (the leases last it plus a second). */
   readonly attemptTimeoutMs?: number | undefined
+  /** The gate's `commandTimeout`, in ms (default 250). */
+  readonly commandTimeoutMs?: number | undefined
 }
 
 export interface FleetChildReport {
@@ -79,7 +81,9 @@ const logger = Logger.make(({ logLevel, message }) => {
 
 // The in-memory gate goes through the same seam, so that both fleets are timed alike.
 const gate = timed(
-  config.redis === undefined ? GateStore.memory : RedisGate.make({ redis: config.redis, prefix: config.prefix }),
+  config.redis === undefined
+    ? GateStore.memory
+    : RedisGate.make({ redis: config.redis, prefix: config.prefix, commandTimeout: config.commandTimeoutMs }),
   samples
 )
 

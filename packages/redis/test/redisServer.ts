@@ -10,21 +10,28 @@ import { accessSync, constants } from "node:fs"
 import * as Net from "node:net"
 import { delimiter, join } from "node:path"
 
+const executable = (path: string): string | undefined => {
+  try {
+    accessSync(path, constants.X_OK)
+    return path
+  } catch {
+    return undefined
+  }
+}
+
 const findOnPath = (name: string): string | undefined => {
   const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/bin", "/usr/local/bin", "/usr/sbin"]
   for (const dir of dirs) {
-    if (dir === "") continue
-    try {
-      accessSync(join(dir, name), constants.X_OK)
-      return join(dir, name)
-    } catch {
-      // not here
-    }
+    const found = dir === "" ? undefined : executable(join(dir, name))
+    if (found !== undefined) return found
   }
   return undefined
 }
 
-export const redisServerPath: string | undefined = findOnPath("redis-server")
+/** `REDIS_SERVER=/path/to/redis-server` picks the binary; a path that is not one means none (to try the skip and CI paths). */
+export const redisServerPath: string | undefined = process.env.REDIS_SERVER === undefined
+  ? findOnPath("redis-server")
+  : executable(process.env.REDIS_SERVER)
 
 const inCi = process.env.CI === "true" || process.env.CI === "1"
 

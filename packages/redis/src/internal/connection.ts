@@ -84,7 +84,8 @@ export const connect = (options: ConnectionOptions): Effect.Effect<Connection, n
         return client
       }),
       (client) =>
-        Effect.promise(() => client.quit().then(() => undefined, () => undefined)).pipe(
+        // A finalizer runs uninterruptibly: the polite QUIT must be interruptible for its bound to hold.
+        Effect.interruptible(Effect.promise(() => client.quit().then(() => undefined, () => undefined))).pipe(
           Effect.timeout(options.commandTimeout),
           Effect.ignore,
           Effect.ensuring(Effect.sync(() => client.disconnect(false)))

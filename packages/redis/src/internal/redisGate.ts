@@ -2,8 +2,7 @@
  * The store `RedisGate.make` builds: the scripts while Redis answers, and core's memory store while
  * it does not. A failed or late command switches the process to its memory gate at once (the call
  * that met it goes on there), logs one warning for the outage, and a background check switches back
- * as soon as Redis answers a PING. Permits remember where they came from (a Redis permit has a lease
- * id), so each goes back to the store that handed it out.
+ * as soon as Redis answers a PING. Each permit goes back to the store that handed it out.
  *
  *   shared ──(command fails or times out: one warning)──▶ fallback ──(PING answered: one info)──▶ shared
  */
@@ -89,7 +88,9 @@ export const makeRedisStore = (options: ResolvedOptions): GateStore.Make => (cre
         return Effect.logWarning(outage(error.reason)).pipe(
           // Waiters told to poll Redis re-ask at once, and meet the fallback.
           Effect.zipRight(wake(undefined)),
-          Effect.zipRight(Effect.forkIn(recheck, scope)),
+          // Interruptible, though forked from a permit's uninterruptible acquisition: closing the
+          // client must end it even while Redis is still gone.
+          Effect.zipRight(Effect.forkIn(Effect.interruptible(recheck), scope)),
           Effect.asVoid
         )
       })
@@ -98,6 +99,13 @@ export const makeRedisStore = (options: ResolvedOptions): GateStore.Make => (cre
       shared = true
       yield* fallBack(new RedisUnavailable({ reason: "not connected within 1 s of starting" }))
     }
+
+    // Each permit goes back to the store that handed it out.
+    const fallbackPermits = new WeakSet<GateStore.Permit>()
+    const fromFallback = (take: Effect.Effect<GateStore.Take>) =>
+      Effect.tap(take, (result) => {
+        if (result._tag === "Go") fallbackPermits.add(result.permit)
+      })
 
     /** Runs `onRedis` while shared; on its failure, and while on the fallback, `onMemory` at a fresh `now`. */
     const either = <A>(
@@ -115,12 +123,12 @@ export const makeRedisStore = (options: ResolvedOptions): GateStore.Make => (cre
     return {
       take: (bucket, now, takeOptions) =>
         either(redis.take(bucket, now, takeOptions), (at) =>
-          fallback.take(bucket, at, takeOptions), now),
+          fromFallback(fallback.take(bucket, at, takeOptions)), now),
       hold: (bucket, now, takeOptions) =>
         either(redis.hold(bucket, now, takeOptions), (at) => fallback.hold(bucket, at, takeOptions), now),
       give: (permit, learned, now) =>
         Effect.suspend(() => {
-          if (permit.lease === undefined) return fallback.give(permit, learned, now)
+          if (fallbackPermits.has(permit)) return fallback.give(permit, learned, now)
           // A Redis permit given back during an outage is dropped: its lease runs out by itself, and
           // waiting on Redis here would only delay the call that already has its answer.
           if (!shared) return Effect.void
