@@ -3,12 +3,19 @@
  * (status 200 and the `tokenId` echoed back) and rejects otherwise. Every contender keeps one client
  * (and so one connection pool) for its whole life, as an application would.
  */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { createVercelAuth } from "@vercel-auth/adapter"
 import type { ResiliencePolicy } from "@vercel-auth/core/Resilience"
 import { VercelCore } from "@vercel/sdk/core.js"
 import { authenticationDeleteAuthToken } from "@vercel/sdk/funcs/authenticationDeleteAuthToken.js"
 import type { RetryConfig } from "@vercel/sdk/lib/retries.js"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import { Agent, request } from "undici"
 
 export interface Contender {
@@ -62,6 +69,82 @@ export const ourEffect = (target: Target): Contender => {
       if (deleted.tokenId !== tokenId) throw mismatch(tokenId, `got ${deleted.tokenId}`)
     },
     close: () => vercel.dispose()
+  }
+}
+
+/**
+ * An application's tracer that keeps its spans in memory (as one batching them for an exporter
+ * would): `Tracer.make` around Effect's built-in tracer, every span it makes pushed to `spans`. Being
+ * another tracer than the built-in one, it makes our client trace its calls.
+ */
+export interface RecordingTracer {
+  readonly tracer: Tracer.Tracer
+  readonly spans: Array<Tracer.Span>
+}
+
+export const recordingTracer = (): RecordingTracer => {
+  const builtIn = Effect.runSync(Effect.tracer)
+  const spans: Array<Tracer.Span> = []
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind, options) => {
+      const span = builtIn.span(name, parent, context, links, startTime, kind, options)
+      spans.push(span)
+      return span
+    },
+    context: (f, fiber) => builtIn.context(f, fiber)
+  })
+  return { tracer, spans }
+}
+
+/**
+ * Our Effect API with a recording tracer installed by `Effect.withTracer` around each call:
+ * `createVercelAuth` has no tracer option, so the Promise API cannot be given one.
+ */
+export const ourEffectTraced = (target: Target, recorder: RecordingTracer): Contender => {
+  const vercel = createVercelAuth({ token: target.token, baseUrl: target.baseUrl, userAgent })
+  return {
+    key: "effect-traced",
+    label: "vercel-auth, Effect API, recording tracer (`Effect.withTracer`)",
+    call: async (tokenId) => {
+      const deleted = await Effect.runPromise(Effect.withTracer(vercel.effect.tokens.delete(tokenId), recorder.tracer))
+      if (deleted.tokenId !== tokenId) throw mismatch(tokenId, `got ${deleted.tokenId}`)
+    },
+    close: () => vercel.dispose()
+  }
+}
+
+/**
+ * Reference: `@effect/platform`'s `HttpClient` over `NodeHttpClient.layerUndici` with the platform's
+ * span per request turned off (`HttpClient.withTracerDisabledWhen`), a plain `DELETE` and a JSON
+ * decode per call, no policy at all; each call run with `Effect.runPromise`, as our Effect API is.
+ */
+export const bareEffectHttp = (target: Target): Contender => {
+  const scope = Effect.runSync(Scope.make())
+  const platform = Effect.runSync(
+    Layer.buildWithScope(NodeHttpClient.layerUndici, scope).pipe(
+      Effect.map((context) => context.unsafeMap.get(HttpClient.HttpClient.key) as HttpClient.HttpClient)
+    )
+  )
+  const client = HttpClient.withTracerDisabledWhen(platform, () => true)
+  const headers = {
+    authorization: `Bearer ${target.token}`,
+    accept: "application/json",
+    "user-agent": userAgent
+  }
+  return {
+    key: "bare-http",
+    label: "(ref) bare Effect `HttpClient` + `NodeHttpClient.layerUndici`, platform tracer off",
+    call: async (tokenId) => {
+      const { json, status } = await Effect.runPromise(
+        Effect.flatMap(
+          client.execute(HttpClientRequest.del(`${target.baseUrl}${path(tokenId)}`, { headers })),
+          (response) =>
+            Effect.map(response.json, (json) => ({ json: json as { tokenId?: unknown }, status: response.status }))
+        )
+      )
+      if (status !== 200 || json.tokenId !== tokenId) throw mismatch(tokenId, `status ${status}`)
+    },
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
 

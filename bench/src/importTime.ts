@@ -1,30 +1,49 @@
 /**
- * Benchmark 3b: cold import time. Each sample is a fresh `node` process (no module cache; the OS
+ * Benchmark 4: cold import time. Each sample is a fresh `node` process (no module cache; the OS
  * file cache is warm after the first), timing `await import(...)` inside it with `performance.now()`,
  * and the wall time of the whole process from outside. Contenders alternate, sample by sample.
  */
 import { spawnSync } from "node:child_process"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { median } from "./stats.js"
 
 /** Bare specifiers resolve from the bench package, as they would in an application depending on them. */
 const benchDir = fileURLToPath(new URL("../", import.meta.url))
 
 export interface ImportTime {
+  readonly key: ImportKey
   readonly label: string
   readonly specifiers: ReadonlyArray<string>
   readonly importMs: ReadonlyArray<number>
   readonly processMs: ReadonlyArray<number>
 }
 
-export const importSubjects: ReadonlyArray<{ readonly label: string; readonly specifiers: ReadonlyArray<string> }> = [
-  { label: "`node` alone (no import)", specifiers: [] },
-  { label: "`@vercel-auth/adapter`", specifiers: ["@vercel-auth/adapter"] },
-  // For scale: what the adapter's own dependencies cost to load alone.
-  { label: "(for scale) `effect/Effect` alone", specifiers: ["effect/Effect"] },
-  { label: "(for scale) `@effect/platform/HttpClient` alone", specifiers: ["@effect/platform/HttpClient"] },
+/** The built adapter, imported by its file, so that what is timed is certainly this tree's build. */
+export const adapterEntry = fileURLToPath(new URL("../../packages/adapter/dist/index.js", import.meta.url))
+
+export type ImportKey = "node" | "adapter" | "schema" | "effect" | "platform" | "sdk"
+
+export const importSubjects: ReadonlyArray<
+  { readonly key: ImportKey; readonly label: string; readonly specifiers: ReadonlyArray<string> }
+> = [
+  { key: "node", label: "`node` alone (no import)", specifiers: [] },
   {
+    key: "adapter",
+    label: "`@vercel-auth/adapter` (`packages/adapter/dist/index.js`)",
+    specifiers: [pathToFileURL(adapterEntry).href]
+  },
+  // The floor: the adapter validates every answer with effect's Schema, which it cannot load for less.
+  { key: "schema", label: "floor: `effect/Schema` alone", specifiers: ["effect/Schema"] },
+  // For scale: what the adapter's own dependencies cost to load alone.
+  { key: "effect", label: "(for scale) `effect/Effect` alone", specifiers: ["effect/Effect"] },
+  {
+    key: "platform",
+    label: "(for scale) `@effect/platform/HttpClient` alone",
+    specifiers: ["@effect/platform/HttpClient"]
+  },
+  {
+    key: "sdk",
     label: "`@vercel/sdk` standalone function",
     specifiers: ["@vercel/sdk/core.js", "@vercel/sdk/funcs/authenticationDeleteAuthToken.js"]
   }

@@ -3,7 +3,18 @@
  * and at concurrency 50, over several runs interleaved in one process (the order rotates each run,
  * so no contender always runs first or last).
  */
-import { type Contender, handFetch, handUndici, ourEffect, ourPromise, type Target, vercelSdk } from "./contenders.js"
+import {
+  bareEffectHttp,
+  type Contender,
+  handFetch,
+  handUndici,
+  ourEffect,
+  ourEffectTraced,
+  ourPromise,
+  recordingTracer,
+  type Target,
+  vercelSdk
+} from "./contenders.js"
 import { runConcurrent, runSequential } from "./loops.js"
 
 export interface PerCallSettings {
@@ -22,6 +33,14 @@ export const perCallSettings: PerCallSettings = {
   warmupCalls: 300
 }
 
+export const perCallQuick: PerCallSettings = {
+  sequentialCalls: 200,
+  concurrentCalls: 200,
+  concurrency: 50,
+  runs: 2,
+  warmupCalls: 50
+}
+
 export interface ContenderRuns {
   readonly key: string
   readonly label: string
@@ -35,6 +54,8 @@ export interface PerCallResult {
   readonly settings: PerCallSettings
   readonly sequential: ReadonlyArray<ContenderRuns>
   readonly concurrent: ReadonlyArray<ContenderRuns>
+  /** Spans the recording tracer received per call, over every traced call (warm-up included). */
+  readonly spansPerTracedCall: number
 }
 
 const rotate = <A>(items: ReadonlyArray<A>, by: number): Array<A> => {
@@ -47,9 +68,12 @@ export const runPerCall = async (
   settings: PerCallSettings,
   log: (line: string) => void
 ): Promise<PerCallResult> => {
+  const recorder = recordingTracer()
   const common: Array<Contender> = [
     ourPromise(target),
     ourEffect(target),
+    ourEffectTraced(target, recorder),
+    bareEffectHttp(target),
     handUndici(target),
     handFetch(target),
     vercelSdk(target)
@@ -61,10 +85,19 @@ export const runPerCall = async (
     `vercel-auth, Promise API, \`maxConcurrent: ${settings.concurrency}\``
   )
   const all = [...common, tuned]
+  let tracedCalls = 0
+  let spans = 0
+  // The tracer keeps its spans until they are "exported": here, dropped after each run, outside the timing.
+  const flush = () => {
+    spans += recorder.spans.length
+    recorder.spans.length = 0
+  }
   try {
     for (const contender of all) {
       await runSequential(contender, settings.warmupCalls)
       await runConcurrent(contender, settings.warmupCalls, settings.concurrency)
+      if (contender.key === "effect-traced") tracedCalls += settings.warmupCalls * 2
+      flush()
     }
     log(`  warmed up ${all.length} clients with ${settings.warmupCalls * 2} calls each`)
 
@@ -75,6 +108,8 @@ export const runPerCall = async (
         const entry = sequential.get(contender.key)!
         entry.runsUs.push((result.totalMs * 1000) / settings.sequentialCalls)
         entry.lat.push(...result.latenciesUs)
+        if (contender.key === "effect-traced") tracedCalls += settings.sequentialCalls
+        flush()
       }
       log(`  sequential run ${run + 1}/${settings.runs} done`)
     }
@@ -84,6 +119,8 @@ export const runPerCall = async (
       for (const contender of rotate(all, run)) {
         const ms = await runConcurrent(contender, settings.concurrentCalls, settings.concurrency)
         concurrent.get(contender.key)!.push((ms * 1000) / settings.concurrentCalls)
+        if (contender.key === "effect-traced") tracedCalls += settings.concurrentCalls
+        flush()
       }
       log(`  concurrent run ${run + 1}/${settings.runs} done`)
     }
@@ -96,7 +133,8 @@ export const runPerCall = async (
         runsUs: sequential.get(c.key)!.runsUs,
         latenciesUs: sequential.get(c.key)!.lat
       })),
-      concurrent: all.map((c) => ({ key: c.key, label: c.label, runsUs: concurrent.get(c.key)!, latenciesUs: [] }))
+      concurrent: all.map((c) => ({ key: c.key, label: c.label, runsUs: concurrent.get(c.key)!, latenciesUs: [] })),
+      spansPerTracedCall: spans / tracedCalls
     }
   } finally {
     for (const contender of all) await contender.close()

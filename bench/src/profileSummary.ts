@@ -1,8 +1,8 @@
 /**
- * Benchmark 4: one `--cpu-prof` run of the sequential Promise benchmark, reduced to self time per
- * package and the functions with the most self time.
+ * Information: one CPU profile of the sequential Promise benchmark (V8's sampling profiler, started
+ * after the warm-up), reduced to self time per package and the functions with the most self time.
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs"
+import { mkdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { packageOf } from "./bundleSize.js"
 import { startChild } from "./childProcess.js"
@@ -112,17 +112,16 @@ export const profilePromiseSequential = async (
   calls: number
 ): Promise<ProfileResult> => {
   rmSync(dir, { recursive: true, force: true })
-  const name = "promise-sequential.cpuprofile"
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, "promise-sequential.cpuprofile")
   const child = startChild<{ totalMs: number }>(
     "profileChild.js",
-    [baseUrl, String(runs), String(calls)],
-    ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-name", name],
+    [baseUrl, String(runs), String(calls), file],
+    [],
     120_000
   )
   const { totalMs } = await child.message
   await child.exited
-  const file = readdirSync(dir).find((f) => f === name)
-  if (file === undefined) throw new Error(`bench: no CPU profile was written to ${dir}`)
-  const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile
+  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile
   return summarise(profile, runs * calls, totalMs)
 }

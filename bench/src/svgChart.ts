@@ -17,6 +17,8 @@ export interface ChartSpec {
   readonly total: number
   /** The ideal: `total` requests at the server's own rate, done at this instant. */
   readonly idealMs: number
+  /** The ideal line's label; "ideal (server rate)" by default. */
+  readonly idealLabel?: string
   readonly series: ReadonlyArray<Series>
 }
 
@@ -68,7 +70,11 @@ export const renderChart = (spec: ChartSpec): string => {
       `transform="rotate(-90 16 ${top + plotHeight / 2})">requests completed</text>`,
     `<line x1="${x(0)}" y1="${y(0)}" x2="${fixed(x(spec.idealMs))}" y2="${fixed(y(spec.total))}" ` +
       `stroke="#888" stroke-dasharray="6 4"/>`,
-    `<text x="${fixed(x(spec.idealMs) + 6)}" y="${fixed(y(spec.total) + 4)}" fill="#666">ideal (server rate)</text>`
+    // Left of the line's end and under it: right of it, the label would leave the picture when the
+    // ideal ends near the last completion.
+    `<text x="${fixed(x(spec.idealMs) - 6)}" y="${fixed(y(spec.total) + 16)}" text-anchor="end" fill="#666">${
+      escape(spec.idealLabel ?? "ideal (server rate)")
+    }</text>`
   )
   spec.series.forEach((series, index) => {
     const times = [...series.completedAtMs].sort((a, b) => a - b)

@@ -204,11 +204,14 @@ describe("docs/examples/effect-api.ts, the group", () => {
     ))
 
   it("firstTokenIds stops paging once it has taken enough", () =>
-    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2", "tok_3"] }, pagination: { pageSize: 2 } }, (server) =>
-      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
-        expect(await Effect.runPromise(EffectApi.firstTokenIds(vercel, 2))).toEqual(["tok_self_1", "tok_1"])
-        expect(server.requests.filter((request) => request.route === "list")).toHaveLength(1)
-      })))
+    withServer(
+      { tokens: { [TOKEN]: ["tok_1", "tok_2", "tok_3"] }, pagination: { pageSize: 2 } },
+      (server) =>
+        withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+          expect(await Effect.runPromise(EffectApi.firstTokenIds(vercel, 2))).toEqual(["tok_self_1", "tok_1"])
+          expect(server.requests.filter((request) => request.route === "list")).toHaveLength(1)
+        })
+    ))
 })
 
 describe("docs/examples/getting-started.ts", () => {
@@ -240,48 +243,56 @@ describe("docs/examples/errors.ts", () => {
   })
 
   it("inEffect and inPromise treat a missing token as gone and pass a rate limit on", () =>
-    withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2"] } }, (server) =>
-      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
-        const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
-        try {
-          expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({ tokenId: "tok_1" })
-          expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({
-            tokenId: "tok_1",
-            alreadyDeleted: true
-          })
-          expect(await Errors.inPromise(vercel, "tok_gone")).toEqual({ tokenId: "tok_gone", alreadyDeleted: true })
-          // The 404 rule: without Vercel's error body a 404 is no "no such token", whatever the handler wants.
-          server.script.push({ kind: "status", status: 404, body: "<html>Not Found</html>" })
-          const bare = await rejection(Errors.inPromise(vercel, "tok_2"))
-          expect(bare).toBeInstanceOf(UnexpectedResponse)
-          expect(bare).toMatchObject({ reason: "status", status: 404 })
-          expect((bare as Error).message).toContain("check baseUrl")
-          server.script.push({ kind: "status", status: 429, retryAfter: 120 })
-          const limited = await rejection(Errors.inPromise(vercel, "tok_2"))
-          expect(limited).toMatchObject({ _tag: "RateLimited", status: 429 })
-          expect(warn).toHaveBeenCalledWith("retry at", (limited as { retryAt: Date }).retryAt)
-          const exit = await Effect.runPromiseExit(Errors.inEffect(vercel.effect.tokens, "tok_2"))
-          expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RateLimited" } } })
-        } finally {
-          warn.mockRestore()
-        }
-      })))
+    withServer(
+      { tokens: { [TOKEN]: ["tok_1", "tok_2"] } },
+      (server) =>
+        withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+          const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
+          try {
+            expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({
+              tokenId: "tok_1"
+            })
+            expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({
+              tokenId: "tok_1",
+              alreadyDeleted: true
+            })
+            expect(await Errors.inPromise(vercel, "tok_gone")).toEqual({ tokenId: "tok_gone", alreadyDeleted: true })
+            // The 404 rule: without Vercel's error body a 404 is no "no such token", whatever the handler wants.
+            server.script.push({ kind: "status", status: 404, body: "<html>Not Found</html>" })
+            const bare = await rejection(Errors.inPromise(vercel, "tok_2"))
+            expect(bare).toBeInstanceOf(UnexpectedResponse)
+            expect(bare).toMatchObject({ reason: "status", status: 404 })
+            expect((bare as Error).message).toContain("check baseUrl")
+            server.script.push({ kind: "status", status: 429, retryAfter: 120 })
+            const limited = await rejection(Errors.inPromise(vercel, "tok_2"))
+            expect(limited).toMatchObject({ _tag: "RateLimited", status: 429 })
+            expect(warn).toHaveBeenCalledWith("retry at", (limited as { retryAt: Date }).retryAt)
+            const exit = await Effect.runPromiseExit(Errors.inEffect(vercel.effect.tokens, "tok_2"))
+            expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RateLimited" } } })
+          } finally {
+            warn.mockRestore()
+          }
+        })
+    ))
 
   it("explainCreate explains each failure of create, orphans included", () =>
-    withServer({ tokens: { [TOKEN]: ["tok_1"] } }, (server) =>
-      withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
-        const explain = (name: string) =>
-          vercel.tokens.create({ name }).then(() => "created", (error) => Errors.explainCreate(error))
-        expect(await explain("")).toBe("fix `name`: it must be a non-empty string")
-        server.script.push({ kind: "reset", when: "after-action", route: "create" })
-        const orphaned = await explain("job-1")
-        const made = server.requests.find((request) => request.route === "create")!.created!
-        expect(orphaned).toBe(`may have created ${made}; revoke them`)
-        server.script.push({ kind: "status", status: 403, route: "create" })
-        expect(await explain("job-2")).toMatch(/^Creating token "job-2" failed: Vercel answered 403/)
-        server.script.push({ kind: "status", status: 429, retryAfter: 120, route: "create" })
-        expect(await explain("job-3")).toMatch(/^rate limited until \d{4}-/)
-      })))
+    withServer(
+      { tokens: { [TOKEN]: ["tok_1"] } },
+      (server) =>
+        withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
+          const explain = (name: string) =>
+            vercel.tokens.create({ name }).then(() => "created", (error) => Errors.explainCreate(error))
+          expect(await explain("")).toBe("fix `name`: it must be a non-empty string")
+          server.script.push({ kind: "reset", when: "after-action", route: "create" })
+          const orphaned = await explain("job-1")
+          const made = server.requests.find((request) => request.route === "create")!.created!
+          expect(orphaned).toBe(`may have created ${made}; revoke them`)
+          server.script.push({ kind: "status", status: 403, route: "create" })
+          expect(await explain("job-2")).toMatch(/^Creating token "job-2" failed: Vercel answered 403/)
+          server.script.push({ kind: "status", status: 429, retryAfter: 120, route: "create" })
+          expect(await explain("job-3")).toMatch(/^rate limited until \d{4}-/)
+        })
+    ))
 })
 
 describe("docs/examples/transport.ts", () => {

@@ -81,7 +81,10 @@ describe("createVercelAuth options", () => {
         clientSecret: Redacted.make("secret_1")
       })
       expect(Redacted.isRedacted(tokens.idToken)).toBe(true)
-      expect(server.requests.map(({ hasAuth, route }) => ({ hasAuth, route }))).toEqual([{ hasAuth: false, route: "sso" }])
+      expect(server.requests.map(({ hasAuth, route }) => ({ hasAuth, route }))).toEqual([{
+        hasAuth: false,
+        route: "sso"
+      }])
       await vercel.dispose()
     }))
 

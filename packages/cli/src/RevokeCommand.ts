@@ -123,12 +123,9 @@ const revoke = (
       ids.length === 0 ? Effect.void : Stream.runForEach(tokens.deleteMany(ids, { missingOk: true }), report)
     const others = targets.filter((target) => !target.current).map((target) => target.tokenId)
     const current = targets.filter((target) => target.current).map((target) => target.tokenId)
-    // The first DELETE goes alone: the gate keeps a window per endpoint, and until one answer has told
-    // it what the DELETE window has left, a burst of `maxConcurrent` requests would go out blind and
-    // draw a 429 for each request past the limit. The calling token goes alone and last: once it is
-    // revoked, no other request can be authenticated.
-    yield* run(others.slice(0, 1)).pipe(
-      Effect.zipRight(run(others.slice(1))),
+    // The gate sends a client's first request of an endpoint alone, so the bulk is paced from the start.
+    // The calling token goes alone and last: once it is revoked, no other request can be authenticated.
+    yield* run(others).pipe(
       Effect.zipRight(run(current)),
       Effect.ensuring(progress.done),
       Effect.onInterrupt(() =>

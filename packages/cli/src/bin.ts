@@ -1,9 +1,9 @@
 /**
  * The `vercel-auth` executable. A command line that only asks for help or the version
  * (`vercel-auth --help`, `vercel-auth tokens revoke -h`, `vercel-auth --version`) is answered from
- * the text `@effect/cli` rendered for it at build time; anything else loads the program (`main.ts`).
- * In the bundle that `import()` is a lazily initialised module, so the help path never evaluates
- * Effect, `@effect/cli` or the client: a person reading `--help` in the middle of an incident gets it
+ * the text `@effect/cli` rendered for it at build time; anything else imports the program (`main.ts`).
+ * In the bundle that `import()` is a separate chunk, so the help path never loads, compiles or runs
+ * Effect, `@effect/cli` or the client: someone reading `--help` in the middle of an incident gets it
  * at once.
  *
  * @since 0.1.0

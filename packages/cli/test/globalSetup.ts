@@ -18,7 +18,8 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "vercel-auth-cli-test-"))
-  const { outfile } = await bundle(join(dir, "vercel-auth.mjs"))
-  project.provide("bin", outfile)
+  // VERCEL_AUTH_CLI_SINGLE_FILE=1 runs the suite on the one-file variant of the bundle.
+  const { bin } = await bundle({ outdir: dir, singleFile: process.env.VERCEL_AUTH_CLI_SINGLE_FILE === "1" })
+  project.provide("bin", bin)
   return () => rmSync(dir, { recursive: true, force: true })
 }

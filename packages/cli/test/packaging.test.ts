@@ -75,9 +75,13 @@ describe("the packed CLI, installed with npm", () => {
       "@vercel-auth"
     ])
     expect(readdirSync(join(consumer, "node_modules", "@vercel-auth"))).toEqual(["cli"])
-    expect(readdirSync(join(consumer, "node_modules", "@vercel-auth", "cli")).sort()).toEqual(
-      ["LICENSE", "dist", "package.json"]
-    )
+    const installed = join(consumer, "node_modules", "@vercel-auth", "cli")
+    expect(readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"])
+    expect(readdirSync(join(installed, "dist")).sort()).toEqual([
+      "THIRD-PARTY-LICENSES.txt",
+      "chunks",
+      "vercel-auth.mjs"
+    ])
   })
 
   it("answers `npx vercel-auth --help`", async () => {

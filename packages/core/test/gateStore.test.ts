@@ -32,15 +32,37 @@ const go = (store: GateStore.GateStore, now: number, bucket = "delete", take = o
     return result.permit
   })
 
+/** A store past the lone first request of each bucket: it has had one answer, without a window. */
+const warm = (...buckets: ReadonlyArray<string>) =>
+  Effect.tap(
+    memory,
+    (store) =>
+      Effect.forEach(buckets.length === 0 ? ["delete"] : buckets, (bucket) =>
+        Effect.flatMap(go(store, T0, bucket), (permit) => store.give(permit, answered(), T0)))
+  )
+
 const tagOf = (store: GateStore.GateStore, now: number, bucket = "delete", take = options) =>
   Effect.map(store.take(bucket, now, take), (result) => result._tag)
 
 describe("the memory store", () => {
-  it.scoped("lets everyone go while it knows no window, and holds nothing", () =>
+  it.scoped("before any answer, sends one request alone; once answered without a window, lets everyone go", () =>
     Effect.gen(function*() {
       const store = yield* memory
       expect(yield* store.hold("delete", T0, options)).toBeUndefined()
-      for (let i = 0; i < 20; i++) expect(yield* go(store, T0)).toEqual({ bucket: "delete", probe: false })
+      // A burst into a window nobody knows would draw a 429 for every request beyond its limit.
+      const first = yield* go(store, T0)
+      expect(first).toEqual({ bucket: "delete", probe: true })
+      expect(yield* tagOf(store, T0)).toBe("Pending")
+      yield* store.give(first, answered(), T0 + 5)
+      for (let i = 0; i < 20; i++) expect(yield* go(store, T0 + 5)).toEqual({ bucket: "delete", probe: false })
+    }))
+
+  it.scoped("a first request that ends without an answer hands the lone first request on", () =>
+    Effect.gen(function*() {
+      const store = yield* memory
+      yield* store.give(yield* go(store, T0), { answered: false }, T0 + 5)
+      expect(yield* go(store, T0 + 5)).toEqual({ bucket: "delete", probe: true })
+      expect(yield* tagOf(store, T0 + 5)).toBe("Pending")
     }))
 
   it.scoped("counts requests in flight against what remains, then holds until the reset", () =>
@@ -134,7 +156,7 @@ describe("the memory store", () => {
 
   it.scoped("after a 429, holds everyone until the hint, then lets one probe go alone until it is answered", () =>
     Effect.gen(function*() {
-      const store = yield* memory
+      const store = yield* warm()
       const first = yield* go(store, T0)
       const inFlight = yield* go(store, T0)
       yield* store.give(first, { answered: false, closedUntil: T0 + 5000 }, T0)
@@ -192,7 +214,7 @@ describe("the memory store", () => {
 
   it.scoped("keeps the buckets apart: Vercel limits each endpoint on its own", () =>
     Effect.gen(function*() {
-      const store = yield* memory
+      const store = yield* warm("delete", "get")
       yield* store.give(yield* go(store, T0, "delete"), { answered: false, closedUntil: T0 + 5000 }, T0)
       expect(yield* tagOf(store, T0, "delete")).toBe("Hold")
       expect(yield* go(store, T0, "get")).toEqual({ bucket: "get", probe: false })
@@ -201,7 +223,7 @@ describe("the memory store", () => {
   describe("window bookkeeping", () => {
     it.scoped("within one window keeps the tightest of what each answer said", () =>
       Effect.gen(function*() {
-        const store = yield* memory
+        const store = yield* warm()
         const first = yield* go(store, T0)
         const second = yield* go(store, T0)
         // The same window seen twice; the second answer came with a sharper clock: an earlier reset.
@@ -221,7 +243,7 @@ describe("the memory store", () => {
 
     it.scoped("takes a newer window over an older one, whatever their order of arrival", () =>
       Effect.gen(function*() {
-        const store = yield* memory
+        const store = yield* warm()
         const a = yield* go(store, T0)
         const b = yield* go(store, T0)
         yield* store.give(
@@ -239,7 +261,7 @@ describe("the memory store", () => {
 
     it.scoped("a late answer from the window that already reset says nothing about the presumed new one", () =>
       Effect.gen(function*() {
-        const store = yield* memory
+        const store = yield* warm()
         const slow = yield* go(store, T0)
         yield* store.give(yield* go(store, T0), answered(window(0, 1000, 2)), T0)
         const fresh = yield* go(store, T0 + 1000, "delete", noEarlyProbe) // the presumed window: 2 less in flight

@@ -51,7 +51,11 @@ const steps = (
       const attempts = i + 1
       const counted = "counted" in item ? item.counted : attempts
       const now = yield* Clock.currentTimeMillis
-      const [next, decision, step] = yield* schedule.step(now, { retry, deadlineAt, attempts, counted }, state)
+      const [next, decision, step] = yield* schedule.step(
+        now,
+        { _tag: "Retry", retry, deadlineAt, attempts, counted },
+        state
+      )
       state = next
       if (ScheduleDecision.isDone(step)) {
         out.push({ decision, delayMs: undefined })

@@ -10,6 +10,13 @@ import type { Deadlines } from "./deadlines.js"
 export interface Limiter {
   /** A caller arriving now would wait for a slot. */
   readonly full: () => boolean
+  /**
+   * Takes a slot, waiting for one until `deadlineAt` at the latest, then failing with `late()`. Only
+   * the wait is interruptible: run it in an uninterruptible region whose finalizer calls `release`.
+   */
+  readonly take: <E2>(deadlineAt: number, late: () => E2) => Effect.Effect<void, E2>
+  /** Gives a taken slot back, to the next caller in line if one waits. */
+  readonly release: () => void
   /** Runs `effect` holding a slot; a caller still waiting for one at `deadlineAt` fails with `late()`. */
   readonly withPermit: <A, E, R, E2>(
     deadlineAt: number,
@@ -72,6 +79,8 @@ export const makeLimiter = (slots: number, deadlines: Deadlines): Limiter => {
 
   return {
     full: () => free === 0,
+    take,
+    release,
     withPermit: (deadlineAt, late, effect) =>
       Effect.uninterruptibleMask((restore) =>
         Effect.zipRight(restore(take(deadlineAt, late)), Effect.ensuring(restore(effect), Effect.sync(release)))

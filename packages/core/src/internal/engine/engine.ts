@@ -10,6 +10,8 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -28,7 +30,7 @@ import { type Outcome, send } from "./attempt.js"
 import * as Errors from "./errors.js"
 import type { Operation } from "./operation.js"
 import { type RetryRequest, retrySchedule } from "./retrySchedule.js"
-import { logDecision, outcomeAttributes, tracingWith } from "./tracing.js"
+import { isBuiltIn, logDecision, outcomeAttributes } from "./tracing.js"
 import { judge } from "./verdict.js"
 
 export interface Engine {
@@ -53,8 +55,6 @@ interface Call {
   ambiguousBefore: boolean
 }
 
-type Final<A> = Either.Either<A, TokenError.AttemptError>
-
 const notAnswered: GateStore.Learned = { answered: false }
 
 const lateOf = () => late
@@ -62,7 +62,7 @@ const lateOf = () => late
 const isRateLimited = (outcome: Outcome): boolean => outcome._tag === "Answered" && outcome.answer.status === 429
 
 /** What the gate learns from an attempt: every answer's rate-limit headers, and a 429's hold. */
-const learnedFrom = (exit: Exit.Exit<Outcome, Late>): GateStore.Learned => {
+const learnedFrom = (exit: Exit.Exit<Outcome, unknown>): GateStore.Learned => {
   if (exit._tag !== "Success" || exit.value._tag !== "Answered") return notAnswered
   const { clocks, detail, headers, status } = exit.value.answer
   const window = observeRateLimit(headers, clocks)
@@ -143,55 +143,74 @@ export const makeEngine = (
       )
     }
 
-    const refused = <A>(op: Operation<A>, call: Call, stop: Refused | Late): Final<A> =>
-      Either.left(
-        stop._tag === "Refused"
-          ? Errors.heldAtGate(op.context, call.attempts, stop.until, stop.limit, stop.remaining)
-          : Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore)
-      )
+    const refused = (op: Operation<unknown>, call: Call, stop: Refused | Late): TokenError.AttemptError =>
+      stop._tag === "Refused"
+        ? Errors.heldAtGate(op.context, call.attempts, stop.until, stop.limit, stop.remaining)
+        : Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore)
 
-    /** The gate, then one request; the permit goes back with what the answer taught, however it ends. */
-    const gated = <A>(op: Operation<A>, call: Call, traced: boolean, latestStart: number, now: Now) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(gate.acquire(op.bucket, latestStart, call.deadlineAt, now), (permit) =>
-          Effect.onExit(restore(sendNow(op, call, traced, now)), (exit) => {
-            // The deliberate early probe of an exhausted window expects its 429.
-            if (permit.early === true && exit._tag === "Success" && isRateLimited(exit.value)) {
-              call.expected++
+    /**
+     * A slot, the gate, one request. The slot and the permit go back (the permit with what the answer
+     * taught) in one finalizer, however the attempt ends; only the waits are interruptible.
+     */
+    const pass = <A>(op: Operation<A>, call: Call, traced: boolean, latestStart: number, now: Now) =>
+      Effect.uninterruptibleMask((restore) => {
+        let permit: GateStore.Permit | undefined
+        return Effect.zipRight(
+          restore(limiter.take(call.deadlineAt, lateOf)),
+          Effect.onExit(
+            Effect.flatMap(gate.acquire(op.bucket, latestStart, call.deadlineAt, now), (taken) => {
+              permit = taken
+              return restore(sendNow(op, call, traced, now))
+            }),
+            (exit) => {
+              limiter.release()
+              if (permit === undefined) {
+                return Effect.void
+              }
+              // The deliberate early probe of an exhausted window expects its 429.
+              if (permit.early === true && exit._tag === "Success" && isRateLimited(exit.value)) {
+                call.expected++
+              }
+              const released = gate.release(permit, learnedFrom(exit), now())
+              return enforced ? Effect.zipRight(FiberRef.set(currentAttemptLimits, undefined), released) : released
             }
-            const released = gate.release(permit, learnedFrom(exit), now())
-            return enforced ? Effect.zipRight(FiberRef.set(currentAttemptLimits, undefined), released) : released
-          }))
-      )
+          )
+        )
+      })
 
-    /** One pass: a slot, the gate, one request, and what it means. Fails only to be retried. */
+    /** What ends a call: its final error, or a retryable failure for the schedule. */
+    type Stop = { readonly _tag: "Final"; readonly error: TokenError.AttemptError } | RetryRequest
+
+    const final = (error: TokenError.AttemptError): Effect.Effect<never, Stop> =>
+      Effect.fail({ _tag: "Final", error })
+
+    /** One pass: a slot, the gate, one request, and what it means. */
     const attempt = <A>(op: Operation<A>, call: Call, traced: boolean, scrub: Errors.Scrub, now: Now) =>
-      Effect.suspend((): Effect.Effect<Final<A>, RetryRequest> => {
+      Effect.suspend((): Effect.Effect<A, Stop> => {
         const at = now()
         if (at >= call.deadlineAt) {
-          return Effect.succeed(
-            Either.left(Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore))
-          )
+          return final(Errors.timeout(op.context, call.attempts, "deadline", call.ambiguousBefore))
         }
         const latestStart = Math.min(call.deadlineAt, at + maxServerWaitMs)
-        const pass = limiter.withPermit(call.deadlineAt, lateOf, gated(op, call, traced, latestStart, now))
+        const sent = pass(op, call, traced, latestStart, now)
         // A hold that outlasts what the call may wait is refused before the call queues for a slot.
         return Effect.matchEffect(
-          limiter.full() ? Effect.zipRight(gate.precheck(op.bucket, at, latestStart), pass) : pass,
+          limiter.full() ? Effect.zipRight(gate.precheck(op.bucket, at, latestStart), sent) : sent,
           {
-            onFailure: (stop: Refused | Late): Effect.Effect<Final<A>, RetryRequest> =>
-              Effect.succeed(refused(op, call, stop)),
-            onSuccess: (outcome): Effect.Effect<Final<A>, RetryRequest> => {
+            onFailure: (stop: Refused | Late) =>
+              final(refused(op, call, stop)),
+            onSuccess: (outcome): Effect.Effect<A, Stop> => {
               const verdict = judge(op, call, outcome, scrub)
               switch (verdict._tag) {
                 case "Done":
                   budget.earn()
-                  return Effect.succeed(Either.right(verdict.value))
+                  return Effect.succeed(verdict.value)
                 case "Fail":
-                  return Effect.succeed(Either.left(verdict.error))
+                  return final(verdict.error)
                 case "Retry":
                   call.ambiguousBefore = call.ambiguousBefore || verdict.ambiguous
                   return Effect.fail({
+                    _tag: "Retry",
                     retry: verdict,
                     deadlineAt: call.deadlineAt,
                     attempts: call.attempts,
@@ -203,42 +222,48 @@ export const makeEngine = (
         )
       })
 
-    const runCall = <A>(op: Operation<A>, traced: boolean): Effect.Effect<A, TokenError.AttemptError> =>
-      Effect.clockWith((clock) => {
-        const now = () =>
-          clock.unsafeCurrentTimeMillis()
-        const call: Call = { deadlineAt: now() + deadlineMs, attempts: 0, expected: 0, ambiguousBefore: false }
-        const scrub = op.secrets === undefined ? scrubSecrets : Errors.makeScrub([...secrets, ...op.secrets])
-        const once = attempt(op, call, traced, scrub, now)
-        // Most calls succeed at once: the schedule (and its driver) is only set up for a call that failed.
-        const result = Effect.catchAll(once, (first) => {
-          let replay: RetryRequest | undefined = first
-          const again = Effect.suspend(() => {
-            const failed = replay
-            replay = undefined
-            return failed === undefined ? once : Effect.fail(failed)
-          })
-          return Effect.catchAll(Effect.retry(again, schedule), (request) =>
-            Effect.succeed(Either.left(request.retry.error)))
-        }).pipe(Effect.flatMap((final: Final<A>) =>
-          final
-        ))
-        return traced
-          ? Effect.ensuring(
-            result,
-            Effect.suspend(() =>
-              Effect.annotateCurrentSpan("vercel.attempts", call.attempts)
-            )
-          )
-          : result
+    const runCall = <A>(
+      op: Operation<A>,
+      traced: boolean,
+      clock: Clock.Clock
+    ): Effect.Effect<A, TokenError.AttemptError> => {
+      const now = () => clock.unsafeCurrentTimeMillis()
+      const call: Call = { deadlineAt: now() + deadlineMs, attempts: 0, expected: 0, ambiguousBefore: false }
+      const scrub = op.secrets === undefined ? scrubSecrets : Errors.makeScrub([...secrets, ...op.secrets])
+      const once = attempt(op, call, traced, scrub, now)
+      // Most calls succeed at once: the schedule (and its driver) is only set up for a call that failed.
+      const result = Effect.catchAll(once, (stop) => {
+        if (stop._tag === "Final") return Effect.fail(stop.error)
+        let replay: RetryRequest | undefined = stop
+        // The schedule sees the retryable failures only; a final one ends the retries as a value.
+        const again = Effect.suspend((): Effect.Effect<Either.Either<A, TokenError.AttemptError>, RetryRequest> => {
+          const failed = replay
+          replay = undefined
+          if (failed !== undefined) return Effect.fail(failed)
+          return Effect.catchAll(Effect.map(once, Either.right), (next) =>
+            next._tag === "Final" ? Effect.succeed(Either.left(next.error)) : Effect.fail(next))
+        })
+        return Effect.retry(again, schedule).pipe(
+          Effect.mapError((request) =>
+            request.retry.error
+          ),
+          Effect.flatMap((ended) => ended)
+        )
       })
+      return traced
+        ? Effect.ensuring(result, Effect.suspend(() => Effect.annotateCurrentSpan("vercel.attempts", call.attempts)))
+        : result
+    }
 
     const run = <A, E extends TokenError.TokenGroupError>(op: Operation<A>) =>
-      tracingWith((traced) =>
-        traced
-          ? Effect.withSpan(runCall(op, true), op.span, { attributes: op.attributes, captureStackTrace: false })
-          : runCall(op, false)
-      ) as Effect.Effect<A, E>
+      // One look at the fiber for its clock and its tracer: Effect's built-in tracer keeps spans that
+      // nobody reads, so spans are made only when the application installed a tracer of its own.
+      Effect.withFiberRuntime<A, TokenError.AttemptError>((fiber) => {
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        return fiber.getFiberRef(FiberRef.currentTracerEnabled) && !isBuiltIn(fiber.currentTracer)
+          ? Effect.withSpan(runCall(op, true, clock), op.span, { attributes: op.attributes, captureStackTrace: false })
+          : runCall(op, false, clock)
+      }) as Effect.Effect<A, E>
 
     return { run, policy }
   })

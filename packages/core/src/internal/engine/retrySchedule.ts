@@ -16,6 +16,7 @@ import type { Retry } from "./verdict.js"
 
 /** A retryable failure of one call, as the schedule's input. */
 export interface RetryRequest {
+  readonly _tag: "Retry"
   readonly retry: Retry
   readonly deadlineAt: number
   /** Requests sent so far. */

@@ -4,7 +4,6 @@
  * Nothing here ever records a request (its headers hold the bearer token), only token-free facts.
  */
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import type * as Tracer from "effect/Tracer"
 import type { Outcome } from "./attempt.js"
 import type { Scrub } from "./errors.js"
@@ -12,14 +11,11 @@ import type { Decision, RetryRequest } from "./retrySchedule.js"
 
 let builtIn: Tracer.Tracer | undefined
 
-/** Runs `f` with whether this call should be traced. */
-export const tracingWith = <A, E, R>(f: (traced: boolean) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.tracerWith((tracer) =>
-    Effect.flatMap(FiberRef.get(FiberRef.currentTracerEnabled), (enabled) => {
-      builtIn ??= Effect.runSync(Effect.tracer)
-      return f(enabled && tracer !== builtIn)
-    })
-  )
+/** Whether `tracer` is Effect's own default, which keeps spans nobody reads. */
+export const isBuiltIn = (tracer: Tracer.Tracer): boolean => {
+  builtIn ??= Effect.runSync(Effect.tracer)
+  return tracer === builtIn
+}
 
 /** The span attributes of an outcome: never the request, which holds the bearer header. */
 export const outcomeAttributes = (outcome: Outcome, scrub: Scrub): Record<string, string | number> => {

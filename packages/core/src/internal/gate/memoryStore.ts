@@ -2,6 +2,7 @@
  * The gate's state in memory, per rate-limit bucket, after dfx's `RateLimit`: every answer feeds it,
  * and callers are held here instead of drawing a 429 they could have predicted.
  *
+ *   unknown ──(first request goes alone; the others wait for its answer)──▶ open
  *   open ──(remaining − in flight ≤ 0)──▶ held until the reset ──(reset)──▶ presumed window of `limit`
  *   held ──(earliestResetAt, earlyProbe)──▶ one early probe, others pending until it is answered
  *   open ──(429)──▶ closed until the hint ──(hint passed)──▶ probing: one request, others pending
@@ -25,6 +26,8 @@ interface Window {
 }
 
 interface Bucket {
+  /** An answer was seen: until then nothing is known of the window, so one request goes alone. */
+  answered: boolean
   closedUntil: number
   needsProbe: boolean
   probeOut: boolean
@@ -36,6 +39,7 @@ interface Bucket {
 }
 
 const newBucket = (): Bucket => ({
+  answered: false,
   closedUntil: 0,
   needsProbe: false,
   probeOut: false,
@@ -97,7 +101,8 @@ export const makeMemoryStore: GateStore.Make = () =>
         return { _tag: "Hold", until: bucket.closedUntil, limit: bucket.limit, remaining: 0 }
       }
       if (bucket.probeOut) return pending(bucket, now, options.leaseMs)
-      if (bucket.needsProbe) return go(name, bucket, true)
+      // A burst into a window nobody knows draws a 429 for every request beyond its limit.
+      if (bucket.needsProbe || !bucket.answered) return go(name, bucket, true)
       let window = bucket.window
       if (window !== undefined && !window.presumed && now >= window.resetAt) {
         // The window reset: the next one is presumed to hold the same limit, never an unlimited number.
@@ -151,6 +156,7 @@ export const makeMemoryStore: GateStore.Make = () =>
         Effect.sync(() => {
           const bucket = bucketOf(permit.bucket)
           bucket.inFlight--
+          if (learned.answered || learned.closedUntil !== undefined) bucket.answered = true
           if (learned.window !== undefined) {
             bucket.limit = learned.window.limit ?? bucket.limit
             bucket.window = merge(bucket.window, learned.window)
