@@ -46,12 +46,24 @@ export interface InstallResult {
   readonly warnings: ReadonlyArray<string>
 }
 
+/**
+ * The environment of a consumer's own shell: without the `npm_*` variables `pnpm bench` sets for its
+ * script (npm warns about the pnpm-only ones, `npm_config_verify_deps_before_run` …, as unknown).
+ */
+const consumerEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { FORCE_COLOR: "0", npm_config_update_notifier: "false" }
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_/i.test(key) && key !== "PNPM_SCRIPT_SRC_DIR" && key !== "INIT_CWD") env[key] = value
+  }
+  return env
+}
+
 const run = (command: string, args: ReadonlyArray<string>, cwd: string, timeout: number): string => {
   const result = spawnSync(command, [...args], {
     cwd,
     encoding: "utf8",
     timeout,
-    env: { ...process.env, FORCE_COLOR: "0", npm_config_update_notifier: "false" }
+    env: consumerEnv()
   })
   if (result.status !== 0) {
     throw new Error(

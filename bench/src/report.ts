@@ -49,6 +49,7 @@ const machineSection = (r: Results): string =>
     ["Node", `${r.machine.node} (its \`fetch\` is undici ${process.versions.undici ?? "?"})`],
     ["date", r.machine.date],
     ["load average (1 min)", `${r.load[0].toFixed(2)} at the start, ${r.load[1].toFixed(2)} at the end of the run`],
+    ["code measured", r.tree],
     ["packages", Object.entries(r.versions).map(([name, v]) => `${name} ${v}`).join(", ")],
     [
       "this run",
@@ -58,18 +59,19 @@ const machineSection = (r: Results): string =>
     ]
   ])
 
+/** In the order they run. */
 const phasesTable = (r: Results): string =>
   table(["phase", "time, load"], [
     ["1. per call", phaseLoad(r.perCall)],
-    ["1. allocation per call", phaseLoad(r.allocation)],
-    ["CPU profile", phaseLoad(r.profile)],
-    ["6. memory", phaseLoad(r.rss)],
-    ["2. burst under a rate limit", phaseLoad(r.burst)],
-    ["3. rate limit", phaseLoad(r.rateLimit)],
-    ["8. fleet", phaseLoad(r.fleet)],
     ["4. cold import", phaseLoad(r.imports)],
     ["7. CLI start-up", phaseLoad(r.cli)],
+    ["2. burst under a rate limit", phaseLoad(r.burst)],
+    ["1. allocation per call", phaseLoad(r.allocation)],
+    ["CPU profile", phaseLoad(r.profile)],
+    ["3. rate limit", phaseLoad(r.rateLimit)],
     ["5. consumer install", phaseLoad(r.install)],
+    ["6. memory", phaseLoad(r.rss)],
+    ["8. fleet", phaseLoad(r.fleet)],
     ["bundle size", phaseLoad(r.bundles)]
   ])
 
@@ -253,7 +255,9 @@ const burstSection = (r: Results): string => {
     "runs in a fresh process and the server in another, so that the event loop measured is the client's alone. " +
     "Each call's lateness is the time from its `tokens.delete(...)` to its promise settling, minus the deadline. " +
     "The event loop's delay is sampled with `perf_hooks.monitorEventLoopDelay` (1 ms resolution) from before the " +
-    "first call to the last settlement; its maximum is the longest stall (an idle loop reads about 1 ms).",
+    "first call to the last settlement; its maximum is the longest stall (an idle loop reads about 1 ms). The " +
+    "loop that starts the calls is itself one stretch of the event loop (\"issuing the calls\" in the table); a " +
+    "longest delay above it is the client's work after it.",
     "",
     "- fresh window: the burst opens the window, so the first " + `${s.limit} calls can go and the others must ` +
     "give up by their deadline, the window staying closed for longer than it.",
@@ -473,7 +477,8 @@ const installSection = (r: Results): string => {
     "```",
     "",
     `(npm ${i.npmVersion}, ${seconds(i.installMs)}; \`--no-audit --no-fund\` only silence the audit and funding ` +
-    "notices.) `du -sk node_modules` gives the size (1 MB = 10^6 bytes); npm's lockfile gives every package, " +
+    "notices, and npm runs without the `npm_*` variables `pnpm bench` sets for its script, as in a consumer's " +
+    "own shell.) `du -sk node_modules` gives the size (1 MB = 10^6 bytes); npm's lockfile gives every package, " +
     "which of them have install scripts (`hasInstallScript`), and, by following `dependencies`, " +
     "`optionalDependencies` and `peerDependencies` from `effect` and `@effect/platform`, which are theirs.",
     "",
@@ -584,9 +589,9 @@ const cliSection = (r: Results): string => {
     `Target: ≤ ${targets.cliMs} ms: ${ms(c.medianMs)} ms, ${verdictWord(met)}.` +
     (met
       ? ""
-      : ` Measured floor: \`node -e 0\` takes ${ms(c.nodeMedianMs)} ms; the CLI adds ${
-        ms(c.medianMs - c.nodeMedianMs)
-      } ms to it.`)
+      : ` Measured floor: \`node -e 0\` takes ${ms(c.nodeMedianMs)} ms in the same minutes, so a fresh \`node\` ` +
+        `alone is ${c.nodeMedianMs <= targets.cliMs ? "within" : "over"} the ${targets.cliMs} ms; the medians ` +
+        `differ by ${ms(c.medianMs - c.nodeMedianMs)} ms.`)
   ].join("\n")
 }
 
@@ -728,7 +733,7 @@ export const renderReport = (r: Results): string =>
       : []),
     machineSection(r),
     "",
-    "<details><summary>Time and load average of each phase</summary>",
+    "<details><summary>Time and load average of each phase, in the order they ran</summary>",
     "",
     phasesTable(r),
     "",

@@ -30,6 +30,8 @@ export interface CliResult extends CliStartup {
 export interface Results {
   readonly machine: Machine
   readonly versions: Readonly<Record<string, string>>
+  /** The commit and the uncommitted changes under `packages/` when the run started. */
+  readonly tree: string
   readonly quick: boolean
   readonly perCall: Phase<PerCallResult>
   readonly allocation: Phase<AllocationReport>

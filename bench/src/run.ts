@@ -23,7 +23,7 @@ import { withTimeout } from "./deadline.js"
 import { fleetSettings, runFleetBench } from "./fleet.js"
 import { readmeLines } from "./headline.js"
 import { measureImportTimes } from "./importTime.js"
-import { describeMachine } from "./machine.js"
+import { describeMachine, describeTree } from "./machine.js"
 import { perCallQuick, perCallSettings, runPerCall } from "./perCall.js"
 import { profilePromiseSequential } from "./profileSummary.js"
 import { idealOf, rateLimitQuick, type RateLimitRun, rateLimitSettings, runRateLimit } from "./rateLimit.js"
@@ -105,17 +105,40 @@ const main = async () => {
   log(`bench${quick ? " --quick" : ""}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`)
   log(partial ? `writing to ${outDir} (a partial or quick run never touches docs/)` : `writing to ${docsDir}`)
 
-  // The phases on the fast server: the per-call ones first, while nothing else runs.
+  // Timing-sensitive phases first, while the load is lowest; the heavy ones (memory: three busy
+  // processes for two minutes; the fleet: up to 16 processes) last, as their load lingers in the average.
   const needsServer = only === undefined || ["per-call", "allocation", "profile", "memory"].some((n) => only.has(n))
   const server = needsServer ? await startFastServer() : undefined
   const target = { baseUrl: server?.url ?? "", token: "bench_per_call_bearer" }
-  let perCall, allocation, profile, rss
+  let perCall, imports, cli, burst, allocation, profile, rateLimit, install, rss
   try {
     perCall = await phase(
       "per-call",
       "1. per-call cost",
       300_000,
       () => runPerCall(target, quick ? perCallQuick : perCallSettings, log)
+    )
+    imports = await phase(
+      "import",
+      "4. cold import times",
+      120_000,
+      () => Promise.resolve(measureImportTimes(quick ? 2 : 7))
+    )
+    cli = await phase("cli", "7. CLI start-up", 90_000, async () => {
+      // The bundle belongs to packages/cli: measured as it is, never built from here.
+      if (!existsSync(defaultBin)) {
+        throw new Error(
+          `${defaultBin} does not exist: build the CLI (\`pnpm --filter @vercel-auth/cli build\`) and run again`
+        )
+      }
+      const builtAt = statSync(defaultBin).mtime.toISOString().replace(/\.\d+Z$/, "Z")
+      return { ...measureCliStartup({ runs: quick ? 2 : 7 }), builtAt }
+    })
+    burst = await phase(
+      "burst",
+      "2. burst under a rate limit",
+      150_000,
+      () => runBurst(quick ? burstQuick : burstSettings, log)
     )
     allocation = await phase(
       "allocation",
@@ -129,6 +152,13 @@ const main = async () => {
       90_000,
       () => profilePromiseSequential(target.baseUrl, tmpDir, quick ? 1 : 3, quick ? 500 : 2_000)
     )
+    rateLimit = await phase(
+      "rate-limit",
+      "3. rate-limit efficiency",
+      200_000,
+      () => runRateLimit(quick ? rateLimitQuick : rateLimitSettings, log)
+    )
+    install = await phase("install", "5. consumer install", 360_000, () => Promise.resolve(measureInstall()))
     // Both clients at once, each in its own process: what is measured is memory.
     rss = await phase(
       "memory",
@@ -139,18 +169,6 @@ const main = async () => {
   } finally {
     await server?.stop()
   }
-  const burst = await phase(
-    "burst",
-    "2. burst under a rate limit",
-    150_000,
-    () => runBurst(quick ? burstQuick : burstSettings, log)
-  )
-  const rateLimit = await phase(
-    "rate-limit",
-    "3. rate-limit efficiency",
-    200_000,
-    () => runRateLimit(quick ? rateLimitQuick : rateLimitSettings, log)
-  )
   const fleet = await phase(
     "fleet",
     "8. fleet",
@@ -163,23 +181,6 @@ const main = async () => {
         log
       )
   )
-  const imports = await phase(
-    "import",
-    "4. cold import times",
-    120_000,
-    () => Promise.resolve(measureImportTimes(quick ? 2 : 7))
-  )
-  const cli = await phase("cli", "7. CLI start-up", 90_000, async () => {
-    // The bundle belongs to packages/cli: measured as it is, never built from here.
-    if (!existsSync(defaultBin)) {
-      throw new Error(
-        `${defaultBin} does not exist: build the CLI (\`pnpm --filter @vercel-auth/cli build\`) and run again`
-      )
-    }
-    const builtAt = statSync(defaultBin).mtime.toISOString().replace(/\.\d+Z$/, "Z")
-    return { ...measureCliStartup({ runs: quick ? 2 : 7 }), builtAt }
-  })
-  const install = await phase("install", "5. consumer install", 360_000, () => Promise.resolve(measureInstall()))
   const bundles = await phase(
     "bundle",
     "bundle sizes",
@@ -190,6 +191,7 @@ const main = async () => {
   const results: Results = {
     machine,
     versions: packageVersions(),
+    tree: describeTree(),
     quick,
     perCall,
     allocation,

@@ -1,27 +1,31 @@
 /**
- * `pnpm demo`: the demo against a local server, or with `-- --live <tokenId>` a real revocation.
+ * `pnpm demo`: a leaked-token incident on an embedded Vercel-like server, handled with the real
+ * `vercel-auth` executable (built by the root `demo` script just before). Exit code 0 when every step
+ * ended as expected, 1 otherwise, 2 for arguments it does not take.
  */
-import { parseArgs } from "./args.js"
-import { run } from "./cli.js"
+import { runIncident } from "./incident.js"
 
-const command = parseArgs(process.argv.slice(2))
+const usage = `usage: pnpm demo
 
-// Ctrl-C during a live revocation aborts the call (the connection closes, nothing more is sent)
-// instead of killing the process mid-request. `once`: a second Ctrl-C kills it as usual.
-const interrupt = new AbortController()
-const onSigint = () => interrupt.abort()
-if (command._tag === "Live") process.once("SIGINT", onSigint)
+Runs the vercel-auth CLI (packages/cli/dist/vercel-auth.mjs) through a leaked-token incident on a
+local Vercel-like server: list, find the leaked tokens, dry-run, revoke them in bulk through a rate
+limit and a flaky network, rotate the CI token, and show the JSON record. Loopback only, made-up
+tokens, no Vercel account needed. For the real API: docs/incident-response.md.`
 
-try {
-  process.exitCode = await run(command, {
-    env: process.env,
-    log: (line) => console.log(line),
-    error: (line) => console.error(line),
-    signal: interrupt.signal
-  })
-} catch (error) {
-  console.error("the demo failed:", error instanceof Error ? error.message : error)
-  process.exitCode = 1
-} finally {
-  process.off("SIGINT", onSigint)
+// `pnpm demo -- --help` hands the "--" on to the script.
+const args = process.argv.slice(2).filter((arg) => arg !== "--")
+
+if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+  console.log(usage)
+} else if (args.length > 0) {
+  console.error(`unexpected arguments: ${args.join(" ")}\n\n${usage}`)
+  process.exitCode = 2
+} else {
+  try {
+    const incident = await runIncident()
+    process.exitCode = incident.ok ? 0 : 1
+  } catch (error) {
+    console.error("the demo failed:", error instanceof Error ? error.message : error)
+    process.exitCode = 1
+  }
 }

@@ -130,6 +130,7 @@ describe("docs/examples/token-group.ts, Promise API", () => {
           expect(record.name).toBe("ci-job-1234")
           expect(record.expiresAt! - record.createdAt).toBeGreaterThan(59 * MINUTE)
           expect(record.expiresAt! - record.createdAt).toBeLessThanOrEqual(60 * MINUTE)
+          // eslint-disable-next-line no-restricted-syntax -- the test proves the new secret works as a bearer
           await withClient({ token: Redacted.value(secret), baseUrl: server.url }, async (job) => {
             expect((await job.tokens.get("current")).id).toBe(tokenId)
           })
@@ -226,6 +227,7 @@ describe("docs/examples/token-group.ts, Effect API", () => {
       expect(lines).toHaveLength(1)
       expect(lines[0]).toContain(`tokenId=${created.token.id}`)
       expect(lines[0]).toMatch(/ secret=\S*<redacted>/)
+      // eslint-disable-next-line no-restricted-syntax -- the test checks that this very secret is not logged
       expect(lines[0]).not.toContain(Redacted.value(created.bearerToken))
     }))
 

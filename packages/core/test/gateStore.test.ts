@@ -57,6 +57,16 @@ describe("the memory store", () => {
       for (let i = 0; i < 20; i++) expect(yield* go(store, T0 + 5)).toEqual({ bucket: "delete", probe: false })
     }))
 
+  it.scoped("a first request slow to answer holds the others one second at most, then they go", () =>
+    Effect.gen(function*() {
+      const store = yield* memory
+      const first = yield* go(store, T0)
+      expect(yield* store.take("delete", T0 + 999, options)).toMatchObject({ _tag: "Pending", until: T0 + 1000 })
+      expect(yield* go(store, T0 + 1000)).toEqual({ bucket: "delete", probe: false })
+      yield* store.give(first, answered(), T0 + 1500)
+      expect(yield* go(store, T0 + 1500)).toEqual({ bucket: "delete", probe: false })
+    }))
+
   it.scoped("a first request that ends without an answer hands the lone first request on", () =>
     Effect.gen(function*() {
       const store = yield* memory

@@ -80,13 +80,21 @@ describe("refusals do not queue behind the concurrency limit", () => {
       )
       // With one slot a 429 and a hung request cannot be in flight together, so this uses two: the
       // hung request keeps one, the 429 frees the other.
-      const h = client((_request, url) => idOf(url) === "tok_hung" ? Effect.never : limited, {
+      // A fresh client sends its first request alone: one answered call first, so that the hung request
+      // and the 429 can be in flight together.
+      const h = client((_request, url) =>
+        idOf(url) === "tok_hung"
+          ? Effect.never
+          : idOf(url) === "tok_warm"
+          ? MockHttpClient.json(200, { tokenId: "tok_warm" }, { date: httpDate(T0) })
+          : limited, {
         maxConcurrent: 2,
         deadline: "30 seconds",
         maxServerWait: "60 seconds",
         attemptTimeout: "2 minutes"
       })
       yield* Effect.gen(function*() {
+        expect(yield* h.revoke("tok_warm")).toEqual({ tokenId: "tok_warm" })
         const hung = yield* Effect.fork(h.revoke("tok_hung"))
         yield* settleFibers
         const first = failureOf(yield* Effect.exit(h.revoke("tok_a")))
@@ -105,7 +113,7 @@ describe("refusals do not queue behind the concurrency limit", () => {
           expect(pick(error, "_tag", "attempts")).toEqual({ _tag: "RateLimited", attempts: 0 })
           expect((error as { retryAt?: Date }).retryAt?.getTime()).toBe(T0 + 120_000)
         }
-        expect(h.requests.map(({ url }) => idOf(url))).toEqual(["tok_hung", "tok_a"])
+        expect(h.requests.map(({ url }) => idOf(url))).toEqual(["tok_warm", "tok_hung", "tok_a"])
         yield* Fiber.interrupt(hung)
       }).pipe(Effect.provide(h.layer))
     }))

@@ -49,22 +49,31 @@ const counting = (millis: (id: string) => number) => {
   return { state, handler }
 }
 
+/**
+ * A fresh client sends its first request of an endpoint alone, to learn the window: the tests of
+ * pacing warm each bucket with one instant answer first, and leave it out of what they count.
+ */
+const warm = Effect.zipRight(deleteMany(["tok_warm"]), get("tok_warm"))
+const counted = (seen: ReadonlyArray<{ readonly url: URL }>) => seen.filter(({ url }) => idOf(url) !== "tok_warm")
+
 describe("deleteMany (unit, TestClock)", () => {
   it.effect("reports one result per id in completion order, at the instant each completes", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
-      const delays: Record<string, number> = { tok_slow: 3000, tok_fast: 1000, tok_mid: 2000 }
+      const delays: Record<string, number> = { tok_slow: 3000, tok_fast: 1000, tok_mid: 2000, tok_warm: 0 }
       const { handler } = counting((id) => delays[id]!)
       const h = unit(handler)
       const results = successOf(
-        yield* settle(deleteMany(["tok_slow", "tok_fast", "tok_mid"]).pipe(Effect.provide(h.layer)))
+        yield* settle(
+          Effect.zipRight(warm, deleteMany(["tok_slow", "tok_fast", "tok_mid"])).pipe(Effect.provide(h.layer))
+        )
       )
       expect(results).toEqual([
         { tokenId: "tok_fast", ok: true, token: { tokenId: "tok_fast" } },
         { tokenId: "tok_mid", ok: true, token: { tokenId: "tok_mid" } },
         { tokenId: "tok_slow", ok: true, token: { tokenId: "tok_slow" } }
       ])
-      expect(h.seen.map((r) => [r.method, idOf(r.url), r.at - T0])).toEqual([
+      expect(counted(h.seen).map((r) => [r.method, idOf(r.url), r.at - T0])).toEqual([
         ["DELETE", "tok_slow", 0],
         ["DELETE", "tok_fast", 0],
         ["DELETE", "tok_mid", 0]
@@ -152,14 +161,14 @@ describe("deleteMany (unit, TestClock)", () => {
   it.effect("never more than maxConcurrent in flight (counted in the handler), in waves at exact instants", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
-      const { handler, state } = counting(() => 1000)
+      const { handler, state } = counting((id) => id === "tok_warm" ? 0 : 1000)
       const h = unit(handler, { maxConcurrent: 4 })
-      const results = successOf(yield* settle(deleteMany(ids(30)).pipe(Effect.provide(h.layer))))
+      const results = successOf(yield* settle(Effect.zipRight(warm, deleteMany(ids(30))).pipe(Effect.provide(h.layer))))
       expect(state.peak).toBe(4)
       expect(results.filter((r) => r.ok)).toHaveLength(30)
       expect(new Set(results.map((r) => r.tokenId)).size).toBe(30)
       const waves = Array.from({ length: 30 }, (_, i) => Math.floor(i / 4) * 1000)
-      expect(h.seen.map((r) => r.at - T0)).toEqual(waves)
+      expect(counted(h.seen).map((r) => r.at - T0)).toEqual(waves)
     }))
 
   it.effect("the default limit is 8 in flight", () =>
@@ -174,9 +183,10 @@ describe("deleteMany (unit, TestClock)", () => {
   it.effect("shares the limit with single calls on the same client: never more than maxConcurrent in all", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(T0)
-      const { handler, state } = counting(() => 1000)
+      const { handler, state } = counting((id) => id === "tok_warm" ? 0 : 1000)
       const h = unit(handler, { maxConcurrent: 3 })
       yield* Effect.gen(function*() {
+        yield* warm
         const bulk = yield* Effect.fork(deleteMany(ids(9)))
         const singles = yield* Effect.fork(Effect.all(ids(3, "tok_get_").map(get), { concurrency: "unbounded" }))
         yield* yieldAll
@@ -189,7 +199,7 @@ describe("deleteMany (unit, TestClock)", () => {
         expect(read.map((t) => t.id)).toEqual(["tok_get_0", "tok_get_1", "tok_get_2"])
       }).pipe(Effect.provide(h.layer))
       expect(state.peak).toBe(3)
-      expect(h.seen).toHaveLength(12)
+      expect(counted(h.seen)).toHaveLength(12)
     }))
 
   it.effect("an empty list reports nothing and sends nothing", () =>

@@ -97,6 +97,20 @@ describeRedis("RedisGate store", () => {
       expect(go(yield* takeNow(a)).probe).toBe(false)
     }))
 
+  it.scopedLive("a first request slow to answer holds the other processes a second at most, then they go", () =>
+    Effect.gen(function*() {
+      const prefix = freshPrefix()
+      const a = yield* storeOn(prefix)
+      const b = yield* storeOn(prefix)
+      const sentAt = yield* Clock.currentTimeMillis
+      const first = go(yield* takeNow(a))
+      expect(first.probe).toBe(true)
+      expectPending(yield* takeNow(b), yield* Clock.currentTimeMillis)
+      yield* sleepUntil(sentAt + 1100)
+      expect(go(yield* takeNow(b)).probe).toBe(false)
+      yield* giveNow(a, first, { answered: true })
+    }))
+
   it.scopedLive("holds every process once remaining − in flight ≤ 0, until the reset", () =>
     Effect.gen(function*() {
       const prefix = freshPrefix()

@@ -35,9 +35,11 @@ local state, leases = KEYS[1], KEYS[2]
 local clock = redis.call("TIME")
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local maxTtl = 7 * 24 * 3600 * 1000
+-- How long the others wait for the answer to a credential's lone first request.
+local blindWait = 1000
 
 local fields = {"closedUntil", "needsProbe", "probeLease", "limit", "seen",
-  "wId", "wLimit", "wRemaining", "wResetAt", "wEarliestResetAt", "wPresumed", "wProbed"}
+  "wId", "wLimit", "wRemaining", "wResetAt", "wEarliestResetAt", "wPresumed", "wProbed", "firstAt"}
 local windowFields = {"wId", "wLimit", "wRemaining", "wResetAt", "wEarliestResetAt", "wPresumed", "wProbed"}
 
 -- %.17g round-trips every double: the default %.14g would round a window id or an instant.
@@ -52,6 +54,7 @@ local function load()
     probeLease = v[3] or "",
     limit = tonumber(v[4]),
     seen = v[5] == "1",
+    firstAt = tonumber(v[13]),
     window = nil
   }
   if v[6] then
@@ -71,6 +74,10 @@ end
 local function save(b)
   local args = {"closedUntil", fmt(b.closedUntil), "needsProbe", flag(b.needsProbe), "probeLease", b.probeLease,
     "seen", flag(b.seen)}
+  if b.firstAt then
+    table.insert(args, "firstAt")
+    table.insert(args, fmt(b.firstAt))
+  end
   if b.limit then
     table.insert(args, "limit")
     table.insert(args, fmt(b.limit))
@@ -136,6 +143,13 @@ if now < b.closedUntil then
 end
 if b.probeLease ~= "" then
   local expiry = redis.call("ZSCORE", leases, b.probeLease)
+  if expiry and not b.seen then
+    -- The first request, slow to answer, holds the others for blindWait at most; then they go, as
+    -- they would have without the gate (the memory store does the same).
+    local blindAt = (b.firstAt or now) + blindWait
+    if now < blindAt then return {"pending", math.ceil(math.min(tonumber(expiry), blindAt) - now)} end
+    return go(false, false)
+  end
   if expiry then return {"pending", math.ceil(tonumber(expiry) - now)} end
   -- The probe's lease ran out (its process crashed or hung): the probe role passes on.
   b.probeLease = ""
@@ -143,6 +157,7 @@ if b.probeLease ~= "" then
 end
 -- After a 429, one probe goes alone; so does the first request of a credential nobody has heard
 -- back about, lest N processes each send a burst into a window none of them knows yet.
+if not b.seen then b.firstAt = now end
 if b.needsProbe or not b.seen then return go(true, false) end
 local w = b.window
 if w and not w.presumed and now >= w.resetAt then

@@ -28,6 +28,8 @@ interface Window {
 interface Bucket {
   /** An answer was seen: until then nothing is known of the window, so one request goes alone. */
   answered: boolean
+  /** When that lone first request went, while it is out. */
+  firstSentAt: number | undefined
   closedUntil: number
   needsProbe: boolean
   probeOut: boolean
@@ -38,8 +40,12 @@ interface Bucket {
   listeners: Array<() => void>
 }
 
+/** How long a fresh client's other callers wait for the answer to its lone first request. */
+const blindWaitMs = 1000
+
 const newBucket = (): Bucket => ({
   answered: false,
+  firstSentAt: undefined,
   closedUntil: 0,
   needsProbe: false,
   probeOut: false,
@@ -77,9 +83,9 @@ export const makeMemoryStore: GateStore.Make = () =>
       return bucket
     }
 
-    const pending = (bucket: Bucket, now: number, leaseMs: number): GateStore.Take => ({
+    const pending = (bucket: Bucket, until: number): GateStore.Take => ({
       _tag: "Pending",
-      until: now + leaseMs,
+      until,
       onChange: (wake) => {
         bucket.listeners.push(wake)
         return () => {
@@ -100,9 +106,20 @@ export const makeMemoryStore: GateStore.Make = () =>
       if (now < bucket.closedUntil) {
         return { _tag: "Hold", until: bucket.closedUntil, limit: bucket.limit, remaining: 0 }
       }
-      if (bucket.probeOut) return pending(bucket, now, options.leaseMs)
-      // A burst into a window nobody knows draws a 429 for every request beyond its limit.
-      if (bucket.needsProbe || !bucket.answered) return go(name, bucket, true)
+      if (!bucket.answered) {
+        // A burst into a window nobody knows draws a 429 for every request beyond its limit: the first
+        // request goes alone. A first request that is slow to answer holds the others for a second at
+        // most; after that they go, as they would have without the gate.
+        if (bucket.firstSentAt === undefined) {
+          bucket.firstSentAt = now
+          return go(name, bucket, true)
+        }
+        const blindAt = bucket.firstSentAt + blindWaitMs
+        if (now < blindAt) return pending(bucket, blindAt)
+        return go(name, bucket, false)
+      }
+      if (bucket.probeOut) return pending(bucket, now + options.leaseMs)
+      if (bucket.needsProbe) return go(name, bucket, true)
       let window = bucket.window
       if (window !== undefined && !window.presumed && now >= window.resetAt) {
         // The window reset: the next one is presumed to hold the same limit, never an unlimited number.
@@ -119,7 +136,7 @@ export const makeMemoryStore: GateStore.Make = () =>
       // Requests in flight will spend what the last answer said remains.
       if (window === undefined || window.remaining - bucket.inFlight > 0) return go(name, bucket, false)
       // A presumed window spent in flight: its answers will say when it resets.
-      if (window.presumed) return pending(bucket, now, options.leaseMs)
+      if (window.presumed) return pending(bucket, now + options.leaseMs)
       const early = options.earlyProbe && !window.probed
       if (early && now >= window.earliestResetAt) {
         window.probed = true
@@ -157,6 +174,8 @@ export const makeMemoryStore: GateStore.Make = () =>
           const bucket = bucketOf(permit.bucket)
           bucket.inFlight--
           if (learned.answered || learned.closedUntil !== undefined) bucket.answered = true
+          // A first request that ended without an answer hands the lone first request on.
+          if (permit.probe && !bucket.answered) bucket.firstSentAt = undefined
           if (learned.window !== undefined) {
             bucket.limit = learned.window.limit ?? bucket.limit
             bucket.window = merge(bucket.window, learned.window)
