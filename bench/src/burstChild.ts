@@ -78,12 +78,12 @@ const main = async () => {
         },
         (error: unknown) => {
           count(tagOf(error))
-          // One of each kind: the same message but for the token id and the instant.
+          // One of each kind: the same message but for the token id, the instant and the request id.
           if (messages.size < 4 && error instanceof Error) {
-            const text = error.message.replace(/"tok_burst_\d+"/g, "\"…\"").replace(
-              /\d{4}-\d\d-\d\dT[\d:.]+Z/g,
-              "<time>"
-            )
+            const text = error.message
+              .replace(/"tok_burst_\d+"/g, "\"…\"")
+              .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, "<time>")
+              .replace(/request id: \S+/g, "request id: <id>")
             messages.add(`${tagOf(error)}: ${text.slice(0, 300)}`)
           }
         }

@@ -115,5 +115,3 @@ export const usedSinceLeak = (account: Account): ReadonlyArray<MockVercelServer.
   account.tokens.filter((token) =>
     token.leakedAt !== undefined && token.activeAt !== undefined && token.activeAt > token.leakedAt
   )
-
-export const days = (n: number) => n * day

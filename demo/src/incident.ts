@@ -111,9 +111,9 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
       })`
     )
     wrap(
-      `The API: a MockVercelServer at ${demo.url} (loopback, made-up secrets) with the acme team's ${demo.size} tokens, ${rateLimit.limit} requests per ${
+      `The API: a MockVercelServer at ${demo.url} with the acme team's ${demo.size} (made-up) tokens, ${rateLimit.limit} requests per ${
         rateLimit.windowMs / 1000
-      } s per token, and a network that fails two DELETEs (a 503; a reset after revoking). The responder's token is in VERCEL_TOKEN, never on a command line or printed.`,
+      } s per token, and two DELETEs failing (a 503; a reset after revoking). The responder's token is in VERCEL_TOKEN only.`,
       width
     ).forEach((line) => say(line))
 
@@ -123,13 +123,11 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
       args: ReadonlyArray<string>,
       options: { readonly stdoutTo?: string; readonly freshWindow?: boolean } = {}
     ): Promise<Omit<Step, "problems">> => {
+      // A pause for the rate-limit window the commands before used to reset: this one starts on a full one.
+      const waited = options.freshWindow === true ? await demo.freshWindow() : 0
       if (title !== undefined) {
         say()
-        say(title)
-      }
-      if (options.freshWindow === true) {
-        const waited = await demo.freshWindow()
-        if (waited >= 50) say(`(a ${seconds(waited)} pause: the window the listings used resets, so this starts on a full one)`)
+        say(`${title}${waited >= 50 ? ` (after a ${seconds(waited)} pause, for a fresh rate-limit window)` : ""}`)
       }
       const command = `vercel-auth ${args.join(" ")}${options.stdoutTo === undefined ? "" : ` > ${options.stdoutTo}`}`
       say(`$ ${command}`)
@@ -225,8 +223,8 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
     )
     for (const line of timeline(revokeRun.requests)) say(line)
     note(
-      `the client keeps to the window instead of drawing a 429 per request: it counts what the answers say is left, holds retries at its gate, and probes the next window early${
-        rateLimited > 0 ? " (that probe's 429 is the one a window may cost)" : ""
+      `no 429 per request: the client counts what the answers say is left, holds retries at its gate, and probes the next window early${
+        rateLimited > 0 ? " (its 429 is the one a window may cost)" : ""
       }.`
     )
     say("$ cat incident.jsonl")
@@ -237,9 +235,9 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
     const outcomes = record.filter(isOutcome)
     const outcomeOf = new Map(outcomes.map((line) => [line.tokenId, line.outcome]))
     note(
-      `a line per token as its answer came, then the summary: the record to keep. ${
+      `the record to keep. ${
         demo.tokens.find((token) => token.id === demo.lostId)?.name
-      } is already-revoked, not failed: its answer was lost, and the retry's 404 confirmed it was gone.`
+      } is already-revoked, not failed: answer lost, the retry got a 404.`
     )
     const last = record.at(-1)
     const deletes = revokeRun.requests.filter((request) => request.route === "delete")
@@ -278,9 +276,7 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
     const newId = rotateRun.requests.find((request) => request.route === "create")?.created
     const token = newId === undefined ? undefined : demo.server.token(newId)
     note(
-      `ci-token holds the new secret alone (${secret.length} characters, not shown): printed once, on stdout. ${demo.ciId} is ${
-        rotateRun.live.includes(demo.ciId) ? "still live" : "revoked"
-      }; the new token keeps its name and ${lifetimeDays}-day lifetime.`
+      `ci-token holds the new secret alone (${secret.length} characters, not shown); same name, ${lifetimeDays}-day lifetime.`
     )
     const rotate = expect(rotateRun, [
       exits(rotateRun, 0),
@@ -326,11 +322,12 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
         Facts.count(requests, 503)
       } × 503 and ${requests.filter((r) => r.action === "reset").length} reset, both retried; ${
         Facts.count(requests, 429)
-      } × 429`
+      } × 429; ${demo.live().length} of ${demo.size} tokens live`
     )
-    say(`   account    ${demo.size} tokens, ${demo.live().length} live now; the responder's token appeared in no output`)
     const ms = performance.now() - started
-    if (problems.length === 0) say(`Every step ended as expected, in ${seconds(ms)}.`)
+    if (problems.length === 0) {
+      say(`Every step ended as expected, in ${seconds(ms)}; the responder's token appeared in no output.`)
+    }
     for (const problem of problems) say(`UNEXPECTED: ${problem}`)
     say("For real: npm install --global @vercel-auth/cli, export VERCEL_TOKEN; see docs/incident-response.md.")
     return {
@@ -362,8 +359,21 @@ const timeline = (requests: ReadonlyArray<Request>): ReadonlyArray<string> => {
   const out = [row("ms", "request", "answer", "window", "")]
   const spent = new Set(placed.filter((entry) => entry.used >= rateLimit.limit).map((entry) => entry.window))
   let firstDelete = true
-  let previous: (typeof placed)[number] | undefined
-  for (const entry of placed) {
+  // The reads before the first DELETE, on one row.
+  const reads = placed.slice(0, Math.max(0, placed.findIndex(({ request }) => request.route === "delete")))
+  if (reads.length > 0) {
+    out.push(
+      row(
+        String(reads[0]!.request.at - start),
+        reads.map(({ request }) => Facts.label(request)).join(", "),
+        reads.map(({ request }) => Facts.fate(request)).join(", "),
+        `${reads.at(-1)!.used}/${rateLimit.limit}`,
+        ""
+      )
+    )
+  }
+  let previous = reads.at(-1)
+  for (const entry of placed.slice(reads.length)) {
     const { request, used, window } = entry
     const notes: Array<string> = []
     if (request.route === "delete" && firstDelete) {

@@ -1,111 +1,240 @@
-import { MockVercelServer } from "@vercel-auth/testing"
-import { describe, expect, it } from "vitest"
-import { parseArgs } from "../src/args.js"
-import { run } from "../src/cli.js"
-import { runDemo } from "../src/runDemo.js"
+/**
+ * The demo, run once (the CLI bundled into a temporary folder first, as the CLI's own tests do, so
+ * that a concurrent `pnpm build` never swaps the executable under it), then each step checked.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+// @ts-expect-error -- a plain ES module script without types
+import { bundle } from "../../packages/cli/scripts/bundle.mjs"
+import * as Facts from "../src/facts.js"
+import { type Incident, isOutcome, rowIds, runIncident } from "../src/incident.js"
+import { rateLimit } from "../src/rateLimit.js"
 
-const collect = () => {
-  const lines: Array<string> = []
-  return { lines, log: (line: string) => void lines.push(line) }
-}
+const self = "tok_1Rz4yP6"
+const ci = "tok_4Xb2kQ9"
+const leaked = ["tok_8Jd1mR3", "tok_5Mn8bV2", "tok_2Lp7sT5"] // newest first
+const [lost, unavailable, plain] = leaked as [string, string, string]
+const day = 86_400_000
 
-describe("runDemo", () => {
-  it("ends every scenario as expected, through both APIs, and prints no bearer token", async () => {
-    const { lines, log } = collect()
-    const started = performance.now()
-    const rows = await runDemo({ log })
-    const elapsed = performance.now() - started
+let dir: string | undefined
+let incident: Incident
+let printed: Array<string>
 
-    const row = (scenario: string, api: "Promise" | "Effect") => {
-      const found = rows.find((r) => r.scenario === scenario && r.api === api)
-      if (found === undefined) throw new Error(`no row for ${scenario} / ${api}`)
-      return found
-    }
-    expect(rows.map((r) => `${r.scenario} / ${r.api}`)).toEqual([
-      "revoke / Promise",
-      "revoke / Effect",
-      "404 / Promise",
-      "404 / Effect",
-      "lost response / Promise",
-      "lost response / Effect",
-      "429 storm / Promise",
-      "429 storm / Effect",
-      "503 burst / Promise",
-      "503 burst / Effect",
-      "abort / Promise",
-      "abort / Effect"
-    ])
-    for (const api of ["Promise", "Effect"] as const) {
-      expect(row("revoke", api)).toMatchObject({ outcome: `revoked tok_revoke_${api.toLowerCase()}`, requests: 1 })
-      expect(row("404", api)).toMatchObject({ outcome: "TokenNotFound 404", requests: 1 })
-      expect(row("lost response", api)).toMatchObject({ outcome: "alreadyDeleted: true", requests: 2 })
-      // The first burst of 20 against a window of 10 draws 429s; the gate then keeps the rest from drawing more.
-      const storm = row("429 storm", api)
-      const [, revoked, rateLimited] = /^(\d+)\/20 revoked, (\d+) × 429$/.exec(storm.outcome) ?? []
-      expect(Number(revoked)).toBe(20)
-      expect(Number(rateLimited)).toBeGreaterThan(0)
-      expect(storm.requests).toBe(20 + Number(rateLimited))
-      expect(row("503 burst", api)).toMatchObject({ outcome: "revoked after 3 attempts", requests: 3 })
-      expect(row("abort", api)).toMatchObject({ requests: 1 })
-    }
-    expect(row("abort", "Promise").outcome).toBe("rejected: AbortError")
-    expect(row("abort", "Effect").outcome).toBe("interrupted")
-    expect(rows.filter((r) => !r.ok)).toEqual([])
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "vercel-auth-demo-test-"))
+  const { bin } = (await bundle({ outdir: dir })) as { bin: string }
+  printed = []
+  incident = await runIncident({ bin, log: (line) => void printed.push(line) })
+}, 180_000)
 
-    const output = lines.join("\n")
-    expect(output).toContain("requestId tst1::")
-    expect(output).toContain("check")
-    expect(output).not.toMatch(/demo_[0-9a-f]{24}/)
-    expect(elapsed).toBeLessThan(10_000)
-  })
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
 })
 
-describe("the command line", () => {
-  it("takes --live with or without the -- that pnpm passes on", () => {
-    expect(parseArgs([])).toEqual({ _tag: "Demo" })
-    expect(parseArgs(["--"])).toEqual({ _tag: "Demo" })
-    expect(parseArgs(["--", "--live", "tok_x"])).toEqual({ _tag: "Live", tokenId: "tok_x" })
-    expect(parseArgs(["--live", "tok_x"])).toEqual({ _tag: "Live", tokenId: "tok_x" })
-    expect(parseArgs(["--live=tok_x"])).toEqual({ _tag: "Live", tokenId: "tok_x" })
-    expect(parseArgs(["--live"])._tag).toBe("Usage")
-    expect(parseArgs(["--live", "--help"])._tag).toBe("Usage")
-    expect(parseArgs(["tok_x"])._tag).toBe("Usage")
-    expect(parseArgs(["--help"])).toEqual({ _tag: "Help" })
-  })
+const labelled = (requests: Incident["steps"]["list"]["requests"]) =>
+  requests.map((request) => `${Facts.label(request)} ${Facts.fate(request)}`)
 
-  it("refuses --live without VERCEL_TOKEN, with exit code 1 and a message naming it", async () => {
-    const out = collect()
-    const err = collect()
-    const code = await run({ _tag: "Live", tokenId: "tok_x" }, { env: {}, log: out.log, error: err.log })
-    expect(code).toBe(1)
-    expect(err.lines.join("\n")).toContain("VERCEL_TOKEN")
-    expect(out.lines).toEqual([])
-  })
-
-  it("answers a usage error with exit code 2", async () => {
-    const err = collect()
-    expect(await run({ _tag: "Usage", problem: "nope" }, { env: {}, log: () => {}, error: err.log })).toBe(2)
-    expect(err.lines.join("\n")).toContain("--live <tokenId>")
-  })
-
-  it("revokes the given token with --live, and reports a failure with exit code 1", async () => {
-    const secret = "vcp_live_demo_secret_0123456789"
-    const server = await MockVercelServer.start({ tokens: { [secret]: ["tok_live_1"] } })
-    try {
-      const env = { VERCEL_TOKEN: secret, VERCEL_API_URL: server.url }
-      const ok = collect()
-      expect(await run({ _tag: "Live", tokenId: "tok_live_1" }, { env, log: ok.log, error: ok.log })).toBe(0)
-      expect(server.isLive("tok_live_1")).toBe(false)
-      expect(ok.lines.join("\n")).toContain(`revoked → { tokenId: "tok_live_1" }`)
-
-      const missing = collect()
-      expect(await run({ _tag: "Live", tokenId: "tok_live_1" }, { env, log: missing.log, error: missing.log })).toBe(1)
-      expect(missing.lines.join("\n")).toMatch(/failed after \d+ ms: TokenNotFound, status 404, requestId tst1::/)
-
-      expect([...ok.lines, ...missing.lines].join("\n")).not.toContain(secret)
-      expect(server.requests.map((request) => request.tokenId)).toEqual(["tok_live_1", "tok_live_1"])
-    } finally {
-      await server.close()
+describe("the incident demo", () => {
+  it("seeds the account the story needs", () => {
+    const { account } = incident
+    expect(account.size).toBe(12)
+    expect(account.selfId).toBe(self)
+    expect(account.ciId).toBe(ci)
+    expect(account.leakedIds).toEqual(leaked)
+    expect(account.lostId).toBe(lost)
+    expect(account.unavailableId).toBe(unavailable)
+    for (const id of leaked) {
+      const seed = account.tokens.find((token) => token.id === id)!
+      expect(seed.leakedAt).toBeTypeOf("number")
+      expect(seed.leakedUrl).toMatch(/^https:\/\//)
     }
+  })
+
+  it("1. lists every token, the calling one marked", () => {
+    const { list } = incident.steps
+    expect(list.command).toBe("vercel-auth tokens list")
+    expect(list.run.code).toBe(0)
+    expect(list.run.stderr).toBe("")
+    expect(rowIds(list.run.stdout)).toHaveLength(12)
+    expect(new Set(rowIds(list.run.stdout))).toEqual(
+      new Set([self, ...incident.account.tokens.map((token) => token.id)])
+    )
+    expect(list.run.stdout).toContain(`${self}*`)
+    expect(list.run.stdout.trimEnd().split("\n").at(-1)).toBe("* the token this command ran as")
+    expect(labelled(list.requests).sort()).toEqual(["GET current 200", "list 200"])
+    expect(list.live).toHaveLength(12)
+    expect(list.problems).toEqual([])
+  })
+
+  it("2. lists the three leaked tokens, newest first", () => {
+    const { leaked: step } = incident.steps
+    expect(step.command).toBe("vercel-auth tokens list --leaked")
+    expect(step.run.code).toBe(0)
+    expect(step.run.stderr).toBe("")
+    expect(rowIds(step.run.stdout)).toEqual(leaked)
+    expect(step.run.stdout.split("\n")[0]).toMatch(/^TOKEN ID\s+NAME\s+TYPE\s+CREATED\s+LAST USED\s+EXPIRES\s+LEAKED$/)
+    expect(Facts.count(step.requests, 429)).toBe(0)
+    expect(step.problems).toEqual([])
+  })
+
+  it("3. dry-runs the revocation: would-revoke, no DELETE", () => {
+    const { dryRun } = incident.steps
+    expect(dryRun.command).toBe("vercel-auth tokens revoke --leaked --dry-run")
+    expect(dryRun.run.code).toBe(0)
+    expect(dryRun.run.stderr).toBe("")
+    expect(dryRun.run.stdout).toBe(
+      [
+        "TOKEN ID     NAME              OUTCOME       DETAIL",
+        "tok_8Jd1mR3  preview-bot       would-revoke",
+        "tok_5Mn8bV2  staging-sync      would-revoke",
+        "tok_2Lp7sT5  analytics-export  would-revoke",
+        "would revoke 3 (dry run: no DELETE was sent)",
+        ""
+      ].join("\n")
+    )
+    expect(labelled(dryRun.requests).sort()).toEqual(["GET current 200", "list 200"])
+    expect(dryRun.live).toHaveLength(12)
+    expect(dryRun.problems).toEqual([])
+  })
+
+  it("4. revokes the leaked tokens through the rate limit and the flaky network, and keeps the record", () => {
+    const { revoke } = incident.steps
+    expect(revoke.command).toBe("vercel-auth tokens revoke --leaked --yes --json > incident.jsonl")
+    expect(revoke.run.code).toBe(0)
+
+    // The record: one line per token (completion order), then the summary, and nothing else.
+    expect(incident.record).toHaveLength(4)
+    const outcomes = incident.record.filter(isOutcome)
+    expect(
+      outcomes.map(({ name, outcome, tokenId }) => ({ tokenId, name, outcome })).sort((a, b) =>
+        a.tokenId.localeCompare(b.tokenId)
+      )
+    ).toEqual([
+      { tokenId: plain, name: "analytics-export", outcome: "revoked" },
+      { tokenId: unavailable, name: "staging-sync", outcome: "revoked" },
+      { tokenId: lost, name: "preview-bot", outcome: "already-revoked" }
+    ])
+    for (const line of outcomes) {
+      expect(Object.keys(line)).toEqual(["tokenId", "name", "outcome", "at"])
+      expect(new Date(line.at as string).toISOString()).toBe(line.at)
+    }
+    expect(incident.record.at(-1)).toEqual({ summary: { revoked: 2, alreadyRevoked: 1, failed: 0, wouldRevoke: 0 } })
+    expect(revoke.run.stdout.trimEnd().split("\n")).toHaveLength(4)
+
+    // stderr: the selection, then a progress line per token.
+    const stderr = revoke.run.stderr.trimEnd().split("\n")
+    expect(stderr[0]).toBe("Selected (leaked):")
+    expect(rowIds(stderr.slice(1, 5).join("\n"))).toEqual(leaked)
+    expect(stderr.slice(5).map((line) => line.replace(/^\[\d\/3\] /, "")).sort()).toEqual(
+      [`${plain} revoked`, `${unavailable} revoked`, `${lost} already-revoked`].sort()
+    )
+    expect(stderr.slice(5).map((line) => line.slice(0, 6))).toEqual(["[1/3] ", "[2/3] ", "[3/3] "])
+    expect(stderr).toHaveLength(8)
+
+    // The server: the reads, the scripted faults, their retries, and the three tokens gone.
+    const labels = labelled(revoke.requests)
+    expect(labels.slice(0, 2).sort()).toEqual(["GET current 200", "list 200"])
+    const deletes = labels.filter((label) => label.startsWith("DELETE") && !label.endsWith(" 429"))
+    expect(deletes.sort()).toEqual(
+      [
+        `DELETE ${lost} reset after revoking`,
+        `DELETE ${lost} 404`,
+        `DELETE ${unavailable} 503`,
+        `DELETE ${unavailable} 200`,
+        `DELETE ${plain} 200`
+      ].sort()
+    )
+    // The first DELETE, for the first token selected, went alone, and its answer was lost.
+    expect(labels[2]).toBe(`DELETE ${lost} reset after revoking`)
+    for (const id of leaked) expect(revoke.live).not.toContain(id)
+    expect(revoke.live).toHaveLength(9)
+    expect(revoke.live).toContain(self)
+
+    // Paced: the 7 requests overrun a window of 6, and the gate costs at most one 429 (its early
+    // probe) per window it waits out: none in the last one.
+    const perWindow = Facts.rateLimitedPerWindow(revoke.requests)
+    expect(perWindow.length).toBeGreaterThanOrEqual(2)
+    for (const n of perWindow) expect(n).toBeLessThanOrEqual(1)
+    expect(perWindow.at(-1)).toBe(0)
+    expect(revoke.requests).toHaveLength(7 + Facts.count(revoke.requests, 429))
+    expect(Facts.windows(revoke.requests).every(({ request, used }) => request.status === 429 || used <= rateLimit.limit))
+      .toBe(true)
+    expect(revoke.problems).toEqual([])
+  })
+
+  it("5. rotates the CI token: the secret once on stdout, the old token revoked, the new one working", () => {
+    const { rotate, verify } = incident.steps
+    const { token } = incident.rotated
+    expect(rotate.command).toBe(`vercel-auth tokens rotate ${ci} > ci-token`)
+    expect(rotate.run.code).toBe(0)
+    expect(rotate.run.stdout).toMatch(/^vcp_[0-9a-f]{48}\n$/)
+    expect(incident.rotated.secret).toBe(rotate.run.stdout.trim())
+    expect(token).toBeDefined()
+    const stderr = rotate.run.stderr.trimEnd().split("\n")
+    expect(stderr).toEqual([
+      `Created ${token!.id} ("github-actions-deploy", expires ${
+        new Date(token!.expiresAt!).toISOString()
+      }) to replace ${ci}. Its secret is on stdout and is shown only this once.`,
+      `Revoked ${ci}.`
+    ])
+    // The old token's 180-day lifetime, counted from the rotation.
+    expect(token!.name).toBe("github-actions-deploy")
+    expect(Math.abs(token!.expiresAt! - token!.createdAt - 180 * day)).toBeLessThan(5_000)
+    expect(labelled(rotate.requests)).toEqual([`GET ${ci} 200`, "create 200", `DELETE ${ci} 200`])
+    expect(rotate.live).not.toContain(ci)
+    expect(rotate.live).toContain(token!.id)
+    expect(rotate.live).toHaveLength(9)
+    expect(rotate.problems).toEqual([])
+
+    expect(verify.command).toBe("vercel-auth tokens get current --token-file ci-token")
+    expect(verify.run.code).toBe(0)
+    expect(verify.run.stdout.split("\n").slice(0, 3)).toEqual([
+      `id            ${token!.id} (the token this command ran as)`,
+      "name          github-actions-deploy",
+      "type          oauth2-token"
+    ])
+    expect(verify.requests.map((request) => [Facts.label(request), request.status, request.bearerId])).toEqual([
+      ["GET current", 200, token!.id]
+    ])
+    expect(verify.problems).toEqual([])
+  })
+
+  it("prints each command as typed, never a secret, in under 100 lines and a few seconds", () => {
+    expect(incident.ok).toBe(true)
+    expect(printed).toEqual(incident.lines)
+    const commands = printed.filter((line) => line.startsWith("$ "))
+    expect(commands).toEqual([
+      "$ vercel-auth tokens list",
+      "$ vercel-auth tokens list --leaked",
+      "$ vercel-auth tokens revoke --leaked --dry-run",
+      "$ vercel-auth tokens revoke --leaked --yes --json > incident.jsonl",
+      "$ cat incident.jsonl",
+      `$ vercel-auth tokens rotate ${ci} > ci-token`,
+      "$ vercel-auth tokens get current --token-file ci-token"
+    ])
+    const output = printed.join("\n")
+    // The responder's bearer token: not in the demo's lines, nor in anything the CLI printed.
+    expect(output).not.toContain(incident.account.secret)
+    for (const step of Object.values(incident.steps)) {
+      expect(step.run.stdout).not.toContain(incident.account.secret)
+      expect(step.run.stderr).not.toContain(incident.account.secret)
+    }
+    // The new CI secret went to ci-token only.
+    expect(output).not.toContain(incident.rotated.secret)
+    expect(output).not.toMatch(/vcp_[0-9a-f]{8}/)
+    // Facts and notes for every step; the JSON record shown as it was written.
+    expect(printed.filter((line) => line.startsWith("[exit 0] server: "))).toHaveLength(6)
+    expect(printed.filter((line) => /^\[exit [1-9]/.test(line))).toEqual([])
+    for (const line of incident.steps.revoke.run.stdout.trimEnd().split("\n")) expect(printed).toContain(line)
+    expect(output).toContain("first DELETE, alone; scripted: its answer is lost")
+    expect(output).toContain("scripted 503")
+    expect(printed.filter((line) => line.startsWith("UNEXPECTED"))).toEqual([])
+    expect(output).toMatch(
+      /\nEvery step ended as expected, in \d+\.\d s; the responder's token appeared in no output\.\n/
+    )
+    expect(printed.length).toBeLessThanOrEqual(100)
+    expect(incident.ms).toBeLessThan(30_000)
   })
 })

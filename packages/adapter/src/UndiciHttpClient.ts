@@ -12,10 +12,12 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type { TransportEnforcesLimits } from "@vercel-auth/core/AttemptLimits"
-import type * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import * as internal from "./internal/undiciClient.js"
+
+// The machinery (undici, `@effect/platform`'s HTTP modules) loads when a client is built, not at import.
+const internal = () => import("./internal/undiciClient.js")
 
 /**
  * @since 0.2.0
@@ -36,7 +38,8 @@ export interface Options {
  * @since 0.2.0
  * @category constructors
  */
-export const make: (options: Options) => Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> = internal.make
+export const make = (options: Options): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+  Effect.flatMap(Effect.promise(internal), (loaded) => loaded.make(options))
 
 /**
  * The client, and `TransportEnforcesLimits` as `true` so that the engine leaves the attempt's deadline
@@ -45,4 +48,5 @@ export const make: (options: Options) => Effect.Effect<HttpClient.HttpClient, ne
  * @since 0.2.0
  * @category layers
  */
-export const layer: (options: Options) => Layer.Layer<HttpClient.HttpClient | TransportEnforcesLimits> = internal.layer
+export const layer = (options: Options): Layer.Layer<HttpClient.HttpClient | TransportEnforcesLimits> =>
+  Layer.unwrapEffect(Effect.map(Effect.promise(internal), (loaded) => loaded.layer(options)))

@@ -53,6 +53,11 @@ export interface Learned {
   readonly window?: WindowObservation | undefined
   /** Set by a 429: the local instant before which nobody on this credential should send. */
   readonly closedUntil?: number | undefined
+  /**
+   * The request was sent and its answer lost (reset, timeout, interruption): the server may have
+   * counted it against the window, so the window is presumed to hold one request less.
+   */
+  readonly lost?: boolean | undefined
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @since 0.2.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,7 +15,7 @@ import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import { checkGrant } from "./internal/inputs.js"
 import { makeSso } from "./internal/sso.js"
-import { Resilience } from "./Resilience.js"
+import type { Resilience } from "./Resilience.js"
 import type { SsoTokens } from "./Schemas.js"
 import type { InvalidInput, SsoExchangeError } from "./TokenError.js"
 import * as VercelConfig from "./VercelConfig.js"
@@ -85,8 +85,7 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient | Resilience | Scope.Scope> =>
   Effect.gen(function*() {
-    const { baseUrl, userAgent } = yield* VercelConfig.endpoint(options)
-    return yield* makeSso(yield* HttpClient.HttpClient, yield* Resilience, { baseUrl, userAgent })
+    return yield* makeSso(yield* VercelConfig.endpoint(options))
   })
 
 /**
@@ -112,6 +111,6 @@ export const layerFromConfig: Layer.Layer<
   IntegrationSso,
   Effect.gen(function*() {
     const { baseUrl, userAgent } = yield* VercelConfig.VercelConfig
-    return yield* makeSso(yield* HttpClient.HttpClient, yield* Resilience, { baseUrl, userAgent })
+    return yield* makeSso({ baseUrl, userAgent })
   })
 )

@@ -5,13 +5,12 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { TransportEnforcesLimits } from "./AttemptLimits.js"
-import { bind } from "./internal/vercelClient.js"
-import { VercelConfig } from "./VercelConfig.js"
+import { makeBound } from "./internal/vercelClient.js"
+import type { VercelConfig } from "./VercelConfig.js"
 
 /**
  * @since 0.1.0
@@ -25,13 +24,7 @@ export class VercelHttpClient
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | VercelConfig> = Effect.gen(
-  function*() {
-    // A transport that enforces attempt limits is one of ours, which never follows redirects.
-    const followsRedirects = !(yield* TransportEnforcesLimits)
-    return bind(yield* HttpClient.HttpClient, yield* VercelConfig, followsRedirects)
-  }
-)
+export const make: Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | VercelConfig> = makeBound
 
 /**
  * @since 0.1.0

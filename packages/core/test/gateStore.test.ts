@@ -222,6 +222,18 @@ describe("the memory store", () => {
       expect(yield* store.hold("get", T0, options)).toEqual({ until: T0 + 4000, limit: undefined, remaining: 0 })
     }))
 
+  it.scoped("a request whose answer was lost counts against the window: the server may have counted it", () =>
+    Effect.gen(function*() {
+      const store = yield* warm()
+      yield* store.give(yield* go(store, T0), answered(window(2, 10_000)), T0)
+      yield* store.give(yield* go(store, T0 + 1), { answered: false, lost: true }, T0 + 2)
+      yield* store.give(yield* go(store, T0 + 3), { answered: false }, T0 + 4)
+      // One left: a request that never reached the server (refused) took nothing from the window.
+      const last = yield* go(store, T0 + 5, "delete", noEarlyProbe)
+      expect(yield* tagOf(store, T0 + 5, "delete", noEarlyProbe)).toBe("Hold")
+      yield* store.give(last, answered(window(0, 10_000)), T0 + 6)
+    }))
+
   it.scoped("keeps the buckets apart: Vercel limits each endpoint on its own", () =>
     Effect.gen(function*() {
       const store = yield* warm("delete", "get")

@@ -1,9 +1,9 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { TransportEnforcesLimits } from "../AttemptLimits.js"
 import type { Service, SsoGrant } from "../IntegrationSso.js"
-import type * as Resilience from "../Resilience.js"
+import * as Resilience from "../Resilience.js"
 import type { SsoTokens } from "../Schemas.js"
 import type { SsoExchangeError } from "../TokenError.js"
 import { makeEngine } from "./engine/engine.js"
@@ -12,11 +12,11 @@ import { exchangeSso } from "./operations.js"
 import { bind } from "./vercelClient.js"
 
 export const makeSso = (
-  client: HttpClient.HttpClient,
-  resilience: Resilience.Service,
   binding: { readonly baseUrl: string; readonly userAgent: string }
-): Effect.Effect<Service, never, Scope.Scope> =>
+): Effect.Effect<Service, never, HttpClient.HttpClient | Resilience.Resilience | Scope.Scope> =>
   Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const resilience = yield* Resilience.Resilience
     // A transport that enforces attempt limits is one of ours, which never follows redirects.
     const enforced = yield* TransportEnforcesLimits
     const engine = yield* makeEngine(bind(client, binding, !enforced), resilience, [])

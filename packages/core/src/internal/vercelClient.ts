@@ -7,6 +7,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
+import { TransportEnforcesLimits } from "../AttemptLimits.js"
+import { VercelConfig } from "../VercelConfig.js"
 
 export interface Binding {
   readonly baseUrl: string
@@ -39,3 +41,12 @@ export const bind = (
         })
     ))
 }
+
+/** `VercelHttpClient.make`: the transport in context, bound with `VercelConfig`. */
+export const makeBound: Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | VercelConfig> = Effect.gen(
+  function*() {
+    // A transport that enforces attempt limits is one of ours, which never follows redirects.
+    const followsRedirects = !(yield* TransportEnforcesLimits)
+    return bind(yield* HttpClient.HttpClient, yield* VercelConfig, followsRedirects)
+  }
+)

@@ -114,7 +114,8 @@ export const makeRedisOps = (connection: Connection, settings: OpsSettings): Red
       window === undefined ? "" : localId ? Math.round(span(window.windowId, now)) : window.windowId,
       flag(localId),
       learned.closedUntil === undefined ? "" : Math.max(0, span(learned.closedUntil, now)),
-      settings.retainMs
+      settings.retainMs,
+      flag(learned.lost === true)
     ]))
   }
 

@@ -195,15 +195,19 @@ return {"hold", math.ceil(untilAt - now), w.limit or -1, w.remaining}
 
 /**
  * give: ARGV = leaseId, probe, answered, hasWindow, limit ("" if unknown), remaining, resetIn,
- * earliestResetIn, windowId, windowIdIsLocal, closedIn ("" if no 429), retainMs.
+ * earliestResetIn, windowId, windowIdIsLocal, closedIn ("" if no 429), retainMs, lost ("1": sent, answer lost).
  */
 export const give = script(
   "give",
   prelude + `
 local leaseId, probe, answered, hasWindow = ARGV[1], ARGV[2] == "1", ARGV[3] == "1", ARGV[4] == "1"
-local closedIn, retain = ARGV[11], tonumber(ARGV[12])
+local closedIn, retain, lost = ARGV[11], tonumber(ARGV[12]), ARGV[13] == "1"
 redis.call("ZREM", leases, leaseId)
 local b = load()
+if not hasWindow and lost and b.window then
+  -- Sent, and its answer lost: the server may have counted it, so the window holds one request less.
+  b.window.remaining = math.max(0, b.window.remaining - 1)
+end
 if hasWindow then
   local obs = {
     limit = tonumber(ARGV[5]),

@@ -62,8 +62,12 @@ const lateOf = () => late
 const isRateLimited = (outcome: Outcome): boolean => outcome._tag === "Answered" && outcome.answer.status === 429
 
 /** What the gate learns from an attempt: every answer's rate-limit headers, and a 429's hold. */
-const learnedFrom = (exit: Exit.Exit<Outcome, unknown>): GateStore.Learned => {
-  if (exit._tag !== "Success" || exit.value._tag !== "Answered") return notAnswered
+const lost: GateStore.Learned = { answered: false, lost: true }
+
+const learnedFrom = (exit: Exit.Exit<Outcome, unknown>, sent: boolean): GateStore.Learned => {
+  if (exit._tag !== "Success") return sent ? lost : notAnswered
+  if (exit.value._tag === "TransportFailed") return exit.value.failure.ambiguous ? lost : notAnswered
+  if (exit.value._tag === "TimedOut") return lost
   const { clocks, detail, headers, status } = exit.value.answer
   const window = observeRateLimit(headers, clocks)
   if (status !== 429) return { answered: true, window }
@@ -155,6 +159,7 @@ export const makeEngine = (
     const pass = <A>(op: Operation<A>, call: Call, traced: boolean, latestStart: number, now: Now) =>
       Effect.uninterruptibleMask((restore) => {
         let permit: GateStore.Permit | undefined
+        const attemptsBefore = call.attempts
         return Effect.zipRight(
           restore(limiter.take(call.deadlineAt, lateOf)),
           Effect.onExit(
@@ -171,7 +176,7 @@ export const makeEngine = (
               if (permit.early === true && exit._tag === "Success" && isRateLimited(exit.value)) {
                 call.expected++
               }
-              const released = gate.release(permit, learnedFrom(exit), now())
+              const released = gate.release(permit, learnedFrom(exit, call.attempts > attemptsBefore), now())
               return enforced ? Effect.zipRight(FiberRef.set(currentAttemptLimits, undefined), released) : released
             }
           )

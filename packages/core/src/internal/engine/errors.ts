@@ -66,10 +66,20 @@ const responseFields = (context: CallContext, answer: Answer, attempts: number, 
   }
 }
 
-/** Reading `stack` once renders it, so that the error stops holding the frames (and what they hold). */
-const detached = <E extends Error>(error: E): E => {
-  void error.stack
-  return error
+/**
+ * Errors are built without validation (their fields come from this module) and without stack frames:
+ * frames captured here would keep what the engine's closures hold (an answer, its body) alive for as
+ * long as the error is kept, and they point into the runtime, not the caller's code. In a storm of
+ * refusals both would cost more than the rest of a call.
+ */
+const detached = <E extends Error>(make: () => E): E => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
 }
 
 const numberOf = (value: unknown): number | undefined => {
@@ -87,13 +97,13 @@ export const rateLimited = (
   const at = retryAt === undefined ? undefined : toDate(retryAt)
   const limit = numberOf(answer.headers["x-ratelimit-limit"] ?? answer.detail?.limit?.total)
   const remaining = numberOf(answer.headers["x-ratelimit-remaining"] ?? answer.detail?.limit?.remaining)
-  return detached(
+  return detached(() =>
     new TokenError.RateLimited({
       ...responseFields(context, answer, attempts, scrub),
       ...(at === undefined ? {} : { retryAt: at }),
       ...(limit === undefined ? {} : { limit }),
       ...(remaining === undefined ? {} : { remaining })
-    })
+    }, true)
   )
 }
 
@@ -106,7 +116,7 @@ export const unexpected = (
   /** A success body of `create` or the SSO exchange holds a new secret: it is never quoted. */
   withheld = false
 ): TokenError.UnexpectedResponse =>
-  detached(
+  detached(() =>
     new TokenError.UnexpectedResponse({
       ...responseFields(context, answer, attempts, scrub),
       reason,
@@ -115,7 +125,7 @@ export const unexpected = (
         : answer.incomplete
         ? `(the body could not be read in full) ${excerpt(answer.text, scrub)}`
         : excerpt(answer.text, scrub)
-    })
+    }, true)
   )
 
 /** The error for an answer that is final (not retried, or retries gave up). */
@@ -130,27 +140,27 @@ export const fromAnswer = (
   const fields = () => responseFields(context, answer, attempts, scrub)
   switch (status) {
     case 400:
-      return detached(new TokenError.BadRequest(fields()))
+      return detached(() => new TokenError.BadRequest(fields(), true))
     case 401:
-      return detached(new TokenError.Unauthorized(fields()))
+      return detached(() => new TokenError.Unauthorized(fields(), true))
     case 403:
-      return detached(
+      return detached(() =>
         new TokenError.Forbidden({
           ...fields(),
           ...(answer.detail?.invalidToken === true ? { invalidToken: true } : {})
-        })
+        }, true)
       )
     case 404:
     case 410:
       // Only Vercel's own error body says "no such token"; a bare 404 is a wrong route or a proxy.
       return answer.detail !== undefined && context.tokenId !== undefined
-        ? detached(new TokenError.TokenNotFound({ ...fields(), tokenId: context.tokenId }))
+        ? detached(() => new TokenError.TokenNotFound({ ...fields(), tokenId: context.tokenId! }, true))
         : unexpected(context, answer, attempts, "status", scrub)
     case 429:
       return rateLimited(context, answer, attempts, retryAt, scrub)
   }
   return status >= 500 && status < 600
-    ? detached(new TokenError.ServerError(fields()))
+    ? detached(() => new TokenError.ServerError(fields(), true))
     : unexpected(context, answer, attempts, "status", scrub)
 }
 
@@ -161,9 +171,9 @@ export const network = (
   scrub: Scrub
 ): TokenError.NetworkError => {
   const detail = excerpt(failure.cause.message, scrub, 160)
-  const cause = Object.assign(new Error(detail), { name: failure.cause.name, code: failure.code })
-  return detached(
-    new TokenError.NetworkError({ ...context, attempts, ambiguous: failure.ambiguous, detail, cause: detached(cause) })
+  const cause = detached(() => Object.assign(new Error(detail), { name: failure.cause.name, code: failure.code }))
+  return detached(() =>
+    new TokenError.NetworkError({ ...context, attempts, ambiguous: failure.ambiguous, detail, cause }, true)
   )
 }
 
@@ -173,7 +183,7 @@ export const timeout = (
   phase: "attempt" | "deadline",
   ambiguous: boolean
 ): TokenError.Timeout =>
-  detached(new TokenError.Timeout({ ...context, attempts, phase, ...(attempts > 0 ? { ambiguous } : {}) }))
+  detached(() => new TokenError.Timeout({ ...context, attempts, phase, ...(attempts > 0 ? { ambiguous } : {}) }, true))
 
 /** The gate would hold the call past its deadline or the longest server-directed wait. */
 export const heldAtGate = (
@@ -184,13 +194,13 @@ export const heldAtGate = (
   remaining: number | undefined
 ): TokenError.RateLimited => {
   const retryAt = toDate(until)
-  return detached(
+  return detached(() =>
     new TokenError.RateLimited({
       ...context,
       attempts,
       ...(retryAt === undefined ? {} : { retryAt }),
       ...(limit === undefined ? {} : { limit }),
       ...(remaining === undefined ? {} : { remaining })
-    })
+    }, true)
   )
 }

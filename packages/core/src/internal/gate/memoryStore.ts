@@ -179,6 +179,8 @@ export const makeMemoryStore: GateStore.Make = () =>
           if (learned.window !== undefined) {
             bucket.limit = learned.window.limit ?? bucket.limit
             bucket.window = merge(bucket.window, learned.window)
+          } else if (learned.lost === true && bucket.window !== undefined) {
+            bucket.window.remaining = Math.max(0, bucket.window.remaining - 1)
           }
           if (learned.closedUntil !== undefined) {
             bucket.closedUntil = Math.max(bucket.closedUntil, learned.closedUntil)
