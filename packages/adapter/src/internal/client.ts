@@ -10,6 +10,7 @@ import type { DeleteResult } from "@vercel-auth/core/Schemas"
 import * as TokenService from "@vercel-auth/core/TokenService"
 import * as VercelAuth from "@vercel-auth/core/VercelAuth"
 import * as VercelConfig from "@vercel-auth/core/VercelConfig"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -71,13 +72,20 @@ export const make = (options: Options): VercelAuthClient => {
   let disposing: Promise<void> | undefined
   const disposal = Effect.runSync(Deferred.make<void>())
 
-  const tokens = <A, E>(f: (service: TokenService.Service) => Effect.Effect<A, E>) =>
-    Effect.flatMap(TokenService.TokenService, f)
-  const sso = <A, E>(f: (service: IntegrationSso.Service) => Effect.Effect<A, E>) =>
-    Effect.flatMap(IntegrationSso.IntegrationSso, f)
+  // The services, once the runtime is built: read from the built context without a lookup per call.
+  let built: Context.Context<Services> | undefined
+  const services = Effect.suspend(() =>
+    built !== undefined ? Effect.succeed(built) : Effect.map(runtime.runtimeEffect, (rt) => (built = rt.context))
+  )
+  const tokens = <A, E>(f: (service: TokenService.Service) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    built !== undefined
+      ? f(Context.get(built, TokenService.TokenService))
+      : Effect.flatMap(services, (context) => f(Context.get(context, TokenService.TokenService)))
+  const sso = <A, E>(f: (service: IntegrationSso.Service) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.flatMap(services, (context) => f(Context.get(context, IntegrationSso.IntegrationSso)))
 
   /** Runs `effect` as one fiber of the client, settled as a Promise. */
-  const run = <A, E>(effect: Effect.Effect<A, E, Services>, signal: AbortSignal | undefined): Promise<A> => {
+  const run = <A, E>(effect: Effect.Effect<A, E>, signal: AbortSignal | undefined): Promise<A> => {
     if (disposed) return Promise.reject(new ClientDisposed())
     // Checked before running, so that an aborted signal certainly sends nothing and costs nothing.
     if (signal?.aborted === true) return Promise.reject(abortError(signal))
@@ -103,10 +111,10 @@ export const make = (options: Options): VercelAuthClient => {
    * The Effect API: the caller waits for a fiber of the client, so that `dispose` can end the call
    * without interrupting the caller's own fiber.
    */
-  const inClient = <A, E>(effect: Effect.Effect<A, E, Services>): Effect.Effect<A, E> =>
+  const inClient = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.suspend(() => {
       if (disposed) return disposedDefect
-      return Effect.flatMap(Effect.provide(FiberSet.run(calls, effect), runtime), (fiber) =>
+      return Effect.flatMap(FiberSet.run(calls, effect), (fiber) =>
         Effect.flatMap(
           Effect.onInterrupt(fiber.await, () => fiber.interruptAsFork(FiberId.none)),
           (exit) => Exit.isFailure(exit) && disposed ? disposedDefect : exit
@@ -119,7 +127,7 @@ export const make = (options: Options): VercelAuthClient => {
     Stream.suspend(() =>
       disposed ?
         Stream.fromEffect(disposedDefect) :
-        Stream.unwrap(Effect.provide(tokens((service) => Effect.succeed(f(service))), runtime)).pipe(
+        Stream.unwrap(tokens((service) => Effect.succeed(f(service)))).pipe(
           Stream.interruptWhen(Effect.zipRight(Deferred.await(disposal), disposedDefect))
         )
     )
