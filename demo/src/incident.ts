@@ -139,7 +139,9 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
     }
     const facts = (done: Omit<Step, "problems">) =>
       wrap(
-        `[exit ${done.run.code}] server: ${Facts.summary(done.requests)}; ${Facts.plural(done.live.length, "token")} live`,
+        `[exit ${done.run.code}] server: ${Facts.summary(done.requests)}; ${
+          Facts.plural(done.live.length, "token")
+        } live`,
         120
       ).forEach((line, i) => say(i === 0 ? line : `  ${line}`))
     const expect = (done: Omit<Step, "problems">, checks: ReadonlyArray<Check>): Step => {
@@ -251,7 +253,9 @@ export const runIncident = async (options: Options = {}): Promise<Incident> => {
       [
         last !== undefined && !isOutcome(last) &&
         JSON.stringify(last) ===
-          JSON.stringify({ summary: { revoked: demo.leakedIds.length - 1, alreadyRevoked: 1, failed: 0, wouldRevoke: 0 } }),
+          JSON.stringify({
+            summary: { revoked: demo.leakedIds.length - 1, alreadyRevoked: 1, failed: 0, wouldRevoke: 0 }
+          }),
         `the record ends with ${JSON.stringify(last)}`
       ],
       [demo.leakedIds.every((id) => !revokeRun.live.includes(id)), "a leaked token is still live"],

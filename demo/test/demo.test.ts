@@ -159,7 +159,9 @@ describe("the incident demo", () => {
     for (const n of perWindow) expect(n).toBeLessThanOrEqual(1)
     expect(perWindow.at(-1)).toBe(0)
     expect(revoke.requests).toHaveLength(7 + Facts.count(revoke.requests, 429))
-    expect(Facts.windows(revoke.requests).every(({ request, used }) => request.status === 429 || used <= rateLimit.limit))
+    expect(
+      Facts.windows(revoke.requests).every(({ request, used }) => request.status === 429 || used <= rateLimit.limit)
+    )
       .toBe(true)
     expect(revoke.problems).toEqual([])
   })

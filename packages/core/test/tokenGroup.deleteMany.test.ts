@@ -54,7 +54,8 @@ const counting = (millis: (id: string) => number) => {
  * pacing warm each bucket with one instant answer first, and leave it out of what they count.
  */
 const warm = Effect.zipRight(deleteMany(["tok_warm"]), get("tok_warm"))
-const counted = (seen: ReadonlyArray<{ readonly url: URL }>) => seen.filter(({ url }) => idOf(url) !== "tok_warm")
+const counted = <A extends { readonly url: URL }>(seen: ReadonlyArray<A>): ReadonlyArray<A> =>
+  seen.filter(({ url }) => idOf(url) !== "tok_warm")
 
 describe("deleteMany (unit, TestClock)", () => {
   it.effect("reports one result per id in completion order, at the instant each completes", () =>
