@@ -441,9 +441,27 @@ const importSection = (r: Results): string => {
     "",
     `Target: ≤ ${targets.importMs} ms: ${ms(adapter)} ms, ${verdictWord(adapter <= targets.importMs)}. Against the ` +
     `floor, \`import("effect/Schema")\` alone (${ms(floor)} ms): ${ratio(adapter / floor)}, ` +
-    `${adapter / floor <= targets.importVsFloor ? "within" : "not within"} ${ratio(targets.importVsFloor)} of it.`
+    `${adapter / floor <= targets.importVsFloor ? "within" : "not within"} ${ratio(targets.importVsFloor)} of it.`,
+    "",
+    importNotes
   ].join("\n")
 }
+
+/**
+ * What stands between the floor and the adapter, as measured while working on it (one module after
+ * another in fresh processes, `effect/Schema` first), and what was tried. Written by hand: a bench
+ * run measures the totals above, not this breakdown.
+ */
+const importNotes = "What the adapter loads beyond `effect/Schema`, measured module after module in fresh " +
+  "processes: `effect/Stream` (about 60–70 ms; the Effect API returns Streams, and `@effect/platform`'s " +
+  "`HttpClientResponse` imports it anyway), `@effect/platform`'s HTTP modules (`HttpClientRequest` and " +
+  "`HttpBody` with what they import, about 40–150 ms), core's own modules (about 60 ms, most of it building the " +
+  "`Schema.TaggedError` classes and the models), `ManagedRuntime` (about 15 ms). undici is loaded when a client " +
+  "is first used, not at import. Tried: loading core's engine and `@effect/platform`'s HTTP modules only when a " +
+  "layer is built (`import()` inside `TokenService.make`). It took 100–150 ms off the import, but it made every " +
+  "layer build asynchronous, so a test that forks a call and then moves the `TestClock` moved it before the " +
+  "client existed; that breaks the promise that waits are driven exactly by `TestClock`, so it was reverted. " +
+  "Only the transport (the adapter's undici client) loads lazily."
 
 // 5. Install -------------------------------------------------------------------------------------
 
