@@ -510,30 +510,9 @@ export const DeleteTokenError: Schema.Union<[
  * @since 0.2.0
  * @category schemas
  */
-export const TokenGroupError: Schema.Union<[
-  typeof InvalidTokenId,
-  typeof InvalidInput,
-  typeof BadRequest,
-  typeof Unauthorized,
-  typeof Forbidden,
-  typeof TokenNotFound,
-  typeof RateLimited,
-  typeof ServerError,
-  typeof NetworkError,
-  typeof Timeout,
-  typeof UnexpectedResponse
-]> = Schema.Union(
-  InvalidTokenId,
-  InvalidInput,
-  BadRequest,
-  Unauthorized,
-  Forbidden,
-  TokenNotFound,
-  RateLimited,
-  ServerError,
-  NetworkError,
-  Timeout,
-  UnexpectedResponse
+export const TokenGroupError: Schema.Union<[...typeof DeleteTokenError.members, typeof InvalidInput]> = Schema.Union(
+  ...DeleteTokenError.members,
+  InvalidInput
 )
 
 /**

@@ -9,9 +9,9 @@ import { MockHttpClient } from "@vercel-auth/testing"
 import { Cause, Effect, Exit, Layer, type Redacted } from "effect"
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { inspect } from "node:util"
 import * as v8 from "node:v8"
 import { runInNewContext } from "node:vm"
+import { pick, renderingsOf } from "./support.js"
 
 export const TOKEN = "vcp_HARDENING_secret_9f8e7d6c5b4a3210"
 export const BASE_URL = "https://api.vercel.test"
@@ -50,49 +50,10 @@ export const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return failure.value
 }
 
-/** Every string reachable from `value` (own properties, `cause`, bounded depth). */
-const stringsOf = (value: unknown, depth = 0, seen = new Set<unknown>()): Array<string> => {
-  if (typeof value === "string") return [value]
-  if (typeof value !== "object" || value === null || depth > 4 || seen.has(value)) return []
-  seen.add(value)
-  const keys = [...Object.getOwnPropertyNames(value), "message", "stack", "cause"]
-  return keys.flatMap((key) => {
-    try {
-      return stringsOf((value as Record<string, unknown>)[key], depth + 1, seen)
-    } catch {
-      return []
-    }
-  })
-}
-
-/** Every rendering of `error` a user might log, and every string it carries. */
-export const renderingsOf = (error: unknown): Array<string> => {
-  const e = error as { cause?: unknown; stack?: string; toJSON?: () => unknown }
-  return [
-    String(error),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-    inspect(e.cause, { depth: 10 }),
-    e.stack ?? "",
-    Cause.pretty(Cause.fail(error)),
-    ...stringsOf(error)
-  ]
-}
-
 /** No rendering and no string field of `error` contains `secret` (default: the bearer token). */
 export const expectNoSecret = (error: unknown, secret: string = TOKEN) => {
   const leaks = renderingsOf(error).filter((rendering) => rendering.includes(secret))
   expect(leaks, `the secret appears in ${leaks.length} renderings/fields of the error`).toEqual([])
-}
-
-/**
- * The named fields of `error` as a plain object, for `toEqual`: vitest cannot render a failed
- * `toMatchObject` on these errors (Effect wraps a failure in a span-carrying Proxy and the diff
- * recurses without end), so tests compare this projection instead.
- */
-export const pick = (error: unknown, ...keys: ReadonlyArray<string>): Record<string, unknown> => {
-  const source = error as Record<string, unknown>
-  return Object.fromEntries(keys.map((key) => [key, source[key]]))
 }
 
 /** The field `name` of `error`, when it is a string. */
@@ -214,3 +175,5 @@ export const findGc = (): (() => void) | undefined => {
     return undefined
   }
 }
+
+export { pick, renderingsOf }

@@ -82,17 +82,54 @@ export const harness = (
 /** The token id of a `/v3/user/tokens/{id}` URL. */
 export const idOf = (url: URL): string => decodeURIComponent(url.pathname.split("/").pop() ?? "")
 
+/**
+ * The named fields of `error` as a plain object, for `toEqual`: vitest cannot render a failed
+ * `toMatchObject` on Effect errors (Effect wraps a failure in a span-carrying Proxy and the diff
+ * recurses without end), so tests compare this projection.
+ */
+export const pick = (error: unknown, ...keys: ReadonlyArray<string>): Record<string, unknown> => {
+  const source = error as Record<string, unknown>
+  return Object.fromEntries(keys.map((key) => [key, source[key]]))
+}
+
+/** Every string reachable from `value` (own properties, `message`, `stack`, `cause`, bounded depth). */
+const stringsOf = (value: unknown, depth = 0, seen = new Set<unknown>()): Array<string> => {
+  if (typeof value === "string") return [value]
+  if (typeof value !== "object" || value === null || depth > 5 || seen.has(value)) return []
+  seen.add(value)
+  const keys = [...Object.getOwnPropertyNames(value), "message", "stack", "cause"]
+  return keys.flatMap((key) => {
+    try {
+      return stringsOf((value as Record<string, unknown>)[key], depth + 1, seen)
+    } catch {
+      return []
+    }
+  })
+}
+
+/** Every rendering of `value` a user might log, and every string it carries. */
+export const renderingsOf = (value: unknown): Array<string> => {
+  const e = value as { cause?: unknown; stack?: string }
+  let json = ""
+  try {
+    json = JSON.stringify(value) ?? ""
+  } catch {
+    json = ""
+  }
+  return [
+    String(value),
+    json,
+    inspect(value, { depth: 10 }),
+    inspect(e?.cause, { depth: 10 }),
+    typeof e?.stack === "string" ? e.stack : "",
+    Cause.pretty(Cause.fail(value)),
+    ...stringsOf(value)
+  ]
+}
+
 /** Every rendering of an error a user might log must be free of the bearer token. */
 export const expectNoToken = (error: unknown) => {
-  const e = error as { cause?: unknown; stack?: string }
-  const renderings = [
-    String(error),
-    JSON.stringify(error),
-    inspect(error, { depth: 10 }),
-    inspect(e.cause, { depth: 10 }),
-    e.stack ?? "",
-    Cause.pretty(Cause.fail(error))
-  ]
+  const renderings = renderingsOf(error)
   for (const rendering of renderings) expect(rendering).not.toContain(TOKEN)
   expect(renderings.join("")).not.toContain(TOKEN.slice(4, 20))
 }

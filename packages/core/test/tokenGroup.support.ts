@@ -26,6 +26,7 @@ import {
   Tracer
 } from "effect"
 import { inspect } from "node:util"
+import { pick, renderingsOf } from "./support.js"
 
 export const TOKEN = "vcp_TOKENGROUP_bearer_5a4b3c2d1e0f9876"
 export const BASE_URL = "https://api.vercel.test"
@@ -222,50 +223,6 @@ export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
   return exit.value
 }
 
-/**
- * The named fields of `error` as a plain object, for `toEqual`: vitest cannot render a failed
- * `toMatchObject` on Effect errors (the diff recurses without end), so tests compare this projection.
- */
-export const pick = (error: unknown, ...keys: ReadonlyArray<string>): Record<string, unknown> => {
-  const source = error as Record<string, unknown>
-  return Object.fromEntries(keys.map((key) => [key, source[key]]))
-}
-
-/** Every string reachable from `value` (own properties, `message`, `stack`, `cause`, bounded depth). */
-const stringsOf = (value: unknown, depth = 0, seen = new Set<unknown>()): Array<string> => {
-  if (typeof value === "string") return [value]
-  if (typeof value !== "object" || value === null || depth > 5 || seen.has(value)) return []
-  seen.add(value)
-  const keys = [...Object.getOwnPropertyNames(value), "message", "stack", "cause"]
-  return keys.flatMap((key) => {
-    try {
-      return stringsOf((value as Record<string, unknown>)[key], depth + 1, seen)
-    } catch {
-      return []
-    }
-  })
-}
-
-/** Every rendering of `value` a user might log, and every string it carries. */
-export const renderingsOf = (value: unknown): Array<string> => {
-  const e = value as { cause?: unknown; stack?: string }
-  let json = ""
-  try {
-    json = JSON.stringify(value) ?? ""
-  } catch {
-    json = ""
-  }
-  return [
-    String(value),
-    json,
-    inspect(value, { depth: 10 }),
-    inspect(e?.cause, { depth: 10 }),
-    typeof e?.stack === "string" ? e.stack : "",
-    Cause.pretty(Cause.fail(value)),
-    ...stringsOf(value)
-  ]
-}
-
 /** No rendering and no string field of `value` contains any of `secrets` (the bearer token always). */
 export const expectNoSecret = (value: unknown, ...secrets: ReadonlyArray<string>) => {
   for (const secret of [TOKEN, ...secrets]) {
@@ -311,3 +268,5 @@ export const recordingTracer = Effect.map(Effect.tracer, (base) => {
 
 /** What a span holds: name, attributes, events, and how it ended (its exit). */
 export const spanContents = (span: Tracer.Span): string => inspect(span, { depth: 12 })
+
+export { pick, renderingsOf }
