@@ -239,8 +239,8 @@ describe("list (unit, TestClock)", () => {
         status: 200
       })
       expect(h.seen.map((r) => r.url.searchParams.get("until"))).toEqual([null, "same"])
-      expect(seen[0]).toBe("tok_first_0")
-      expect(new Set(seen).size).toBe(seen.length)
+      // The page that named the repeated cursor still hands out its new tokens, then the stream ends.
+      expect(seen).toEqual(["tok_first_0", "tok_same_0"])
       expectNoSecret(error)
     }))
 

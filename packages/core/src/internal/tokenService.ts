@@ -29,28 +29,34 @@ const pages = (
   Stream.suspend(() => {
     const followed = new Set<string>()
     const seen = new Set<string>()
-    return Stream.paginateChunkEffect(undefined as string | number | undefined, (cursor) =>
-      Effect.flatMap(engine.run<ListPage, TokenError.ListTokensError>(listPage(cursor, pageSize)), (page) => {
-        // A page overlapping the ones before cannot be trusted to move forward: never hand out a token twice.
-        const fresh = page.tokens.filter((token) =>
-          !seen.has(token.id)
-        )
-        for (const token of fresh) seen.add(token.id)
-        if (cursor !== undefined) followed.add(`${typeof cursor}:${cursor}`)
-        const next = page.pagination.next
-        if (next !== null && followed.has(`${typeof next}:${next}`)) {
-          return Effect.fail(
-            new TokenError.UnexpectedResponse({
-              operation: "list",
-              attempts: 1,
-              status: 200,
-              reason: "repeated-cursor",
-              body: `pagination.next ${JSON.stringify(next)} was already followed`
-            })
-          )
-        }
-        return Effect.succeed([Chunk.unsafeFromArray(fresh), Option.fromNullable(next)] as const)
-      }))
+    type Step = { readonly cursor: string | number | undefined } | { readonly repeated: string | number }
+    const repeated = (next: string | number) =>
+      new TokenError.UnexpectedResponse({
+        operation: "list",
+        attempts: 1,
+        status: 200,
+        reason: "repeated-cursor",
+        body: `pagination.next ${JSON.stringify(next)} was already followed`
+      })
+    return Stream.paginateChunkEffect<Step, ListPage["tokens"][number], TokenError.ListTokensError, never>(
+      { cursor: undefined },
+      (step) => {
+        // The page before handed out its tokens; following its cursor again would loop.
+        if ("repeated" in step) return Effect.fail(repeated(step.repeated))
+        const { cursor } = step
+        return Effect.map(engine.run<ListPage, TokenError.ListTokensError>(listPage(cursor, pageSize)), (page) => {
+          // A page overlapping the ones before cannot be trusted to move forward: never hand out a token twice.
+          const fresh = page.tokens.filter((token) => !seen.has(token.id))
+          for (const token of fresh) seen.add(token.id)
+          if (cursor !== undefined) followed.add(`${typeof cursor}:${cursor}`)
+          const next = page.pagination.next
+          const after: Option.Option<Step> = next === null
+            ? Option.none()
+            : Option.some(followed.has(`${typeof next}:${next}`) ? { repeated: next } : { cursor: next })
+          return [Chunk.unsafeFromArray(fresh), after] as const
+        })
+      }
+    )
   })
 
 // A token created by this call can carry a createdAt a little before the call began, by the server's clock.
