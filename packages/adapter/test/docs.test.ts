@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
 import { createVercelAuth, TokenService, UnexpectedResponse } from "@vercel-auth/adapter"
-import { ConfigProvider, Effect, Layer, Option } from "effect"
+import { ConfigProvider, Effect, Layer, Logger, Option } from "effect"
 import { readFileSync } from "node:fs"
 import * as EffectApi from "../../../docs/examples/effect-api.js"
 import * as Errors from "../../../docs/examples/errors.js"
@@ -214,22 +214,40 @@ describe("docs/examples/effect-api.ts, the group", () => {
     ))
 })
 
+/** The log lines an example writes, kept out of the test output and checked instead. */
+const capturedLogs = () => {
+  const lines: Array<string> = []
+  const layer = Logger.replace(
+    Logger.defaultLogger,
+    Logger.make(({ logLevel, message }) => {
+      lines.push(`${logLevel.label} ${Array.isArray(message) ? message.join(" ") : String(message)}`)
+    })
+  )
+  return { lines, layer }
+}
+
 describe("docs/examples/getting-started.ts", () => {
   const config = (url: string) =>
     Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["VERCEL_TOKEN", TOKEN], ["VERCEL_API_URL", url]])))
 
   it("revoke through VercelLive, and through PatientVercel", () =>
     withServer({ tokens: { [TOKEN]: ["tok_1", "tok_2"] } }, async (server) => {
+      const logs = capturedLogs()
       for (const layer of [GettingStarted.VercelLive, GettingStarted.PatientVercel]) {
         expect(
           await Effect.runPromise(
-            GettingStarted.revoke("tok_1").pipe(Effect.provide(layer), Effect.provide(config(server.url)))
+            GettingStarted.revoke("tok_1").pipe(
+              Effect.provide(layer),
+              Effect.provide(config(server.url)),
+              Effect.provide(logs.layer)
+            )
           )
         ).toEqual(
           layer === GettingStarted.VercelLive ? { tokenId: "tok_1" } : { tokenId: "tok_1", alreadyDeleted: true }
         )
       }
       expect(server.deleted()).toEqual(["tok_1"])
+      expect(logs.lines).toEqual(["INFO revoked tok_1", "INFO tok_1 was already gone"])
     }))
 })
 
@@ -248,6 +266,7 @@ describe("docs/examples/errors.ts", () => {
       (server) =>
         withClient({ token: TOKEN, baseUrl: server.url, resilience: fast }, async (vercel) => {
           const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined)
+          const logs = capturedLogs()
           try {
             expect(await Effect.runPromise(Errors.inEffect(vercel.effect.tokens, "tok_1"))).toEqual({
               tokenId: "tok_1"
@@ -267,8 +286,11 @@ describe("docs/examples/errors.ts", () => {
             const limited = await rejection(Errors.inPromise(vercel, "tok_2"))
             expect(limited).toMatchObject({ _tag: "RateLimited", status: 429 })
             expect(warn).toHaveBeenCalledWith("retry at", (limited as { retryAt: Date }).retryAt)
-            const exit = await Effect.runPromiseExit(Errors.inEffect(vercel.effect.tokens, "tok_2"))
+            const exit = await Effect.runPromiseExit(
+              Errors.inEffect(vercel.effect.tokens, "tok_2").pipe(Effect.provide(logs.layer))
+            )
             expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "RateLimited" } } })
+            expect(logs.lines).toEqual([`WARN retry at ${(limited as { retryAt: Date }).retryAt.toISOString()}`])
           } finally {
             warn.mockRestore()
           }

@@ -203,7 +203,15 @@ describe("docs/examples/token-group.ts, Effect API", () => {
   it("leakedIds and revokeAllLeaked revoke every leaked token but the caller's own", () =>
     withServer(seeded, async (server) => {
       expect(await run(server, TokenGroup.leakedIds)).toEqual(["tok_self", "tok_leaked", "tok_old_leak"])
-      const results = await run(server, TokenGroup.revokeAllLeaked)
+      const lines: Array<string> = []
+      const logger = Logger.make(({ message }) => {
+        lines.push(Array.isArray(message) ? message.join(" ") : String(message))
+      })
+      const results = await run(
+        server,
+        TokenGroup.revokeAllLeaked.pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      )
+      expect(lines.sort()).toEqual(["revoked tok_leaked", "revoked tok_old_leak"])
       expect(results.map((result) => [result.tokenId, result.ok]).sort()).toEqual([
         ["tok_leaked", true],
         ["tok_old_leak", true]

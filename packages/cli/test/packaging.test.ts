@@ -21,6 +21,13 @@ interface Output {
   readonly stderr: string
 }
 
+/**
+ * The environment of a consumer's own shell: a test run under `pnpm test` inherits the `npm_*`
+ * settings pnpm exports for its scripts, which npm (and npx) would warn about as unknown.
+ */
+const consumerEnv = (): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
+
 const run = (
   command: string,
   args: ReadonlyArray<string>,
@@ -29,7 +36,7 @@ const run = (
   timeout = 180_000
 ): Promise<Output> =>
   new Promise((resolve, reject) => {
-    execFile(command, args, { cwd, timeout, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...env } }, (
+    execFile(command, args, { cwd, timeout, encoding: "utf8", env: { ...consumerEnv(), FORCE_COLOR: "0", ...env } }, (
       error,
       stdout,
       stderr
